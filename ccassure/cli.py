@@ -1,0 +1,133 @@
+"""Command line: the composition root that builds services and runs one command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from ccassure import __version__
+from ccassure.domain.errors import CcassureError
+from ccassure.domain.templates import KINDS
+from ccassure.services.context import Context, build_context, load_template_set
+from ccassure.services.paths import AppPaths, resolve_paths
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"ccassure: {message} (see 'ccassure --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ccassure",
+        description="Compliance assurance for the C&C "
+        "replacement programme: DPIA, EIA, accessibility and environmental.",
+    )
+    parser.add_argument("--version", action="version", version=f"ccassure {__version__}")
+    parser.add_argument(
+        "--store",
+        help="store file (or sqlite:///PATH); default: "
+        "$CCASSURE_STORE, else ccassure.db in the data directory",
+    )
+    parser.add_argument("--data-dir", help="folder for the store, your templates and logs")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, text: str, json_flag: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        return p
+
+    gui = command("gui", "open the desktop app")
+    gui.add_argument("--demo", action="store_true", help="open on the demo programme")
+    command("init", "create a new, empty store")
+    demo = command("demo", "create the C&C demo programme in the store")
+    demo.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also add N synthetic accessibility issues",
+    )
+    listing = command("list", "list assessments (latest versions)", json_flag=True)
+    listing.add_argument("--kind", choices=KINDS)
+    listing.add_argument("--all-versions", action="store_true", help="include earlier versions")
+    show = command("show", "show one assessment version", json_flag=True)
+    show.add_argument("id", type=int, metavar="ID")
+    command("templates", "list checklist templates", json_flag=True)
+    imp = command("import", "import an assessment document (as written by show --json)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    command("check", "check the store's integrity, seals and templates", json_flag=True)
+    backup = command("backup", "copy the store, consistently, to a new file")
+    backup.add_argument("dest", type=Path, metavar="DEST")
+    restore = command("restore", "replace the store with a backup (current one kept first)")
+    restore.add_argument("src", type=Path, metavar="SRC")
+    command("self-test", "build a demo store in a temporary folder and check everything")
+    return parser
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def _run(args: argparse.Namespace, paths: AppPaths) -> int:
+    from ccassure import cli_commands as commands
+
+    name = args.command or "gui"
+    if name == "gui":
+        return commands.gui(paths, demo=bool(getattr(args, "demo", False)))
+    if name == "init":
+        build_context(paths, mode="create").close()
+        print(f"Created an empty store at {paths.store}")
+        return EXIT_OK
+    if name == "templates":
+        return commands.templates(load_template_set(paths), args.json)
+    if name == "check":
+        return commands.check(paths, args.json)
+    if name == "backup":
+        return commands.backup(paths, args.dest)
+    if name == "restore":
+        return commands.restore(paths, args.src)
+    if name == "self-test":
+        return commands.self_test()
+    mode = "open_or_create" if name == "demo" else "open"
+    context: Context = build_context(paths, mode=mode)
+    try:
+        return commands.with_store(name, args, context)
+    finally:
+        context.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        paths = resolve_paths(args.store, args.data_dir, os.environ)
+        return _run(args, paths)
+    except CcassureError as exc:
+        print(f"ccassure: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("ccassure: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: log it, say one line, never a trace
+        from ccassure.cli_commands import log_unexpected
+
+        where = log_unexpected(args.data_dir, exc)
+        print(
+            f"ccassure: unexpected error ({exc.__class__.__name__}: {exc}); details in {where}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

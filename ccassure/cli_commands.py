@@ -1,0 +1,169 @@
+"""The command line's commands, each printing its result and returning an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import logging.handlers
+import time
+from pathlib import Path
+
+from ccassure import cli_output
+from ccassure.domain.templates import TemplateSet
+from ccassure.services.context import Context, build_context, load_template_set
+from ccassure.services.demo import build_demo
+from ccassure.services.errors import ServiceError
+from ccassure.services.paths import AppPaths, builtin_resources, resolve_paths
+from ccassure.services.selftest import self_test as run_self_test
+from ccassure.services.stores import backup_store, check_store, restore_store
+from ccassure.services.transfer import document_json, import_document, read_document_file
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+DEMO_STORE = Path("demo") / "ccassure-demo.db"
+
+
+def _json(data: object) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def with_store(name: str, args: argparse.Namespace, context: Context) -> int:
+    service = context.assessments
+    if name == "demo":
+        started = time.perf_counter()
+        result = build_demo(service, builtin_resources(), args.scale)
+        print(
+            f"Built the {result.programme} demo programme: {len(result.assessment_ids)} "
+            f"assessments, {result.synthetic_issues} synthetic issues, in "
+            f"{time.perf_counter() - started:.2f} s, in {context.store.path}"
+        )
+        return EXIT_OK
+    if name == "list":
+        summaries = service.list_summaries(args.kind, args.all_versions)
+        if args.json:
+            _json([s.to_data() for s in summaries])
+        else:
+            print(cli_output.assessment_list(summaries))
+        return EXIT_OK
+    if name == "show":
+        document = service.document(args.id)
+        if args.json:
+            print(document_json(document), end="")
+        else:
+            print(cli_output.document_text(document, service.template_for(document)))
+        return EXIT_OK
+    if name == "import":
+        imported = import_document(service, read_document_file(args.file))
+        how = (
+            f"as version {imported.version} of an existing assessment"
+            if imported.new_version_of_existing
+            else "as a new assessment"
+        )
+        print(f"Imported {args.file} {how}: id {imported.id} (backup first: {imported.backup})")
+        return EXIT_OK
+    raise ServiceError(f"unknown command {name}")
+
+
+def templates(template_set: TemplateSet, as_json: bool) -> int:
+    if as_json:
+        _json(
+            [
+                {
+                    "id": t.id,
+                    "kind": t.kind,
+                    "version": t.version,
+                    "title": t.title,
+                    "sections": len(t.sections),
+                    "items": t.item_count,
+                }
+                for t in template_set.templates
+            ]
+        )
+    else:
+        print(cli_output.templates_text(template_set.templates))
+    for error in template_set.errors:
+        print(f"ccassure: skipped a template: {error}", file=__import__("sys").stderr)
+    return EXIT_OK
+
+
+def check(paths: AppPaths, as_json: bool) -> int:
+    report = check_store(paths.store, load_template_set(paths))
+    if as_json:
+        _json(
+            {
+                "store": str(report.path),
+                "ok": report.ok,
+                "revision": report.revision,
+                "counts": report.counts,
+                "problems": list(report.problems),
+                "notes": list(report.notes),
+            }
+        )
+    else:
+        for note in report.notes:
+            print(f"note: {note}")
+        if report.ok:
+            print(
+                f"ok: {report.path} passes (schema {report.revision}, "
+                f"{report.counts.get('assessment', 0)} assessment versions, "
+                f"{report.counts.get('issue', 0)} issues)"
+            )
+    if not report.ok:
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise ServiceError(f"{report.path}: {report.problems[0]}{more}", "damaged")
+    return EXIT_OK
+
+
+def backup(paths: AppPaths, destination: Path) -> int:
+    written = backup_store(paths.store, destination)
+    print(f"Backed up {paths.store} to {written}")
+    return EXIT_OK
+
+
+def restore(paths: AppPaths, source: Path) -> int:
+    before = restore_store(source, paths.store, load_template_set(paths))
+    kept = f"; the previous store is kept at {before}" if before else ""
+    print(f"Restored {paths.store} from {source}{kept}")
+    return EXIT_OK
+
+
+def self_test() -> int:
+    failed = 0
+    for result in run_self_test():
+        failed += not result.ok
+        print(f"{'ok  ' if result.ok else 'FAIL'} {result.name}: {result.detail}")
+    print("self-test passed" if not failed else f"self-test: {failed} check(s) failed")
+    return EXIT_OK if not failed else EXIT_FAILED
+
+
+def gui(paths: AppPaths, demo: bool) -> int:
+    """Until the desktop window lands, show what it would open: the programme's assessments."""
+    if demo:
+        paths = AppPaths(paths.data_dir, paths.data_dir / DEMO_STORE)
+    context = build_context(paths, mode="open_or_create" if demo else "open")
+    try:
+        if demo and not context.assessments.list_summaries():
+            build_demo(context.assessments, builtin_resources())
+        print(
+            f"ccassure {paths.store}\n(the desktop window arrives with the next release; "
+            "this is the programme it will open)\n"
+        )
+        print(cli_output.assessment_list(context.assessments.list_summaries()))
+    finally:
+        context.close()
+    return EXIT_OK
+
+
+def log_unexpected(data_dir: str | None, exc: BaseException) -> Path:
+    """Write the traceback to the rotating log under the data directory; return its path."""
+    logs = resolve_paths(None, data_dir, {}).logs
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "ccassure.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    logger = logging.getLogger("ccassure")
+    logger.addHandler(handler)
+    logger.error("unexpected error", exc_info=exc)
+    handler.close()
+    logger.removeHandler(handler)
+    return logs / "ccassure.log"

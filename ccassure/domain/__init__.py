@@ -1,0 +1,1 @@
+"""Pure domain: templates, scoring, workflow, documents and content hashing."""

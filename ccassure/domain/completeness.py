@@ -1,0 +1,60 @@
+"""Completeness: which required template items have an answer, per section and overall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccassure.domain.document import AssessmentDocument
+from ccassure.domain.templates import Template
+
+
+@dataclass(frozen=True)
+class SectionCompleteness:
+    key: str
+    title: str
+    answered: int
+    required: int
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class Completeness:
+    sections: tuple[SectionCompleteness, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def required(self) -> int:
+        return sum(s.required for s in self.sections)
+
+    @property
+    def complete(self) -> bool:
+        return all(s.complete for s in self.sections)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.required == 0 else (100 * self.answered) // self.required
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(key for s in self.sections for key in s.missing)
+
+
+def completeness(template: Template, document: AssessmentDocument) -> Completeness:
+    answered = {r.item for r in document.responses if r.value.strip()}
+    sections = []
+    for section in template.sections:
+        required = [item.key for item in section.items if item.required]
+        missing = tuple(key for key in required if key not in answered)
+        sections.append(
+            SectionCompleteness(
+                section.key, section.title, len(required) - len(missing), len(required), missing
+            )
+        )
+    return Completeness(tuple(sections))

@@ -1,0 +1,89 @@
+"""Checks that an assessment document fits its template: items, scale levels, roles, criteria."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ccassure.domain.document import AssessmentDocument
+from ccassure.domain.scoring import RISK_MATRIX
+from ccassure.domain.templates import Item, Template
+
+
+def _value_problem(template: Template, item: Item, value: str) -> str | None:
+    if not value:
+        return None
+    if item.answer == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"answer to {item.key} must be a date (YYYY-MM-DD), not {value!r}"
+        return None
+    allowed = item.allowed_values(template.scales)
+    if allowed is not None and value not in allowed:
+        return f"answer to {item.key} must be one of {', '.join(allowed)}, not {value!r}"
+    return None
+
+
+def problems(template: Template, document: AssessmentDocument) -> list[str]:
+    """Every way the document does not fit the template; empty when it fits."""
+    found: list[str] = []
+    header = document.assessment
+    if header.kind != template.kind:
+        found.append(f"kind {header.kind} does not match template {template.id} ({template.kind})")
+    seen: set[str] = set()
+    for response in document.responses:
+        item = template.item(response.item)
+        if item is None:
+            found.append(f"response to unknown item {response.item!r}")
+        elif response.item in seen:
+            found.append(f"two responses to item {response.item!r}")
+        else:
+            problem = _value_problem(template, item, response.value)
+            if problem:
+                found.append(problem)
+        seen.add(response.item)
+    found.extend(_risk_problems(template, document))
+    found.extend(_list_problems(template, document))
+    roles = {role.key for role in template.signoff_roles}
+    found.extend(
+        f"sign-off for unknown role {s.role!r}" for s in document.signoffs if s.role not in roles
+    )
+    return found
+
+
+def _risk_problems(template: Template, document: AssessmentDocument) -> list[str]:
+    if not document.risks:
+        return []
+    matrix = template.matrices.get(RISK_MATRIX)
+    if matrix is None:
+        return [f"template {template.id} has no risk matrix, but the document has risks"]
+    rows, columns = template.scales[matrix.rows].keys(), template.scales[matrix.columns].keys()
+    effects = template.scales["effect"].keys() if "effect" in template.scales else ()
+    found = []
+    for risk in document.risks:
+        for field, value, allowed in (
+            ("likelihood", risk.likelihood, rows),
+            ("severity", risk.severity, columns),
+            ("residual_likelihood", risk.residual_likelihood, ("", *rows)),
+            ("residual_severity", risk.residual_severity, ("", *columns)),
+            ("effect", risk.effect, ("", *effects)),
+        ):
+            if value not in allowed:
+                found.append(f"risk {risk.ref}: {field} {value!r} is not one of {allowed}")
+    return found
+
+
+def _list_problems(template: Template, document: AssessmentDocument) -> list[str]:
+    found = []
+    characteristics = {c.key for c in template.lists.get("protected_characteristics", ())}
+    impact_levels = template.scales["impact"].keys() if "impact" in template.scales else ()
+    for impact in document.impacts:
+        if impact.characteristic not in characteristics:
+            found.append(f"impact on unknown characteristic {impact.characteristic!r}")
+        if impact.effect not in impact_levels:
+            found.append(f"impact {impact.characteristic}: effect {impact.effect!r} is unknown")
+    criteria = {item.wcag.number for _, item in template.items() if item.wcag}
+    for issue in document.issues:
+        if issue.criterion and issue.criterion not in criteria:
+            found.append(f"issue {issue.ref}: {issue.criterion!r} is not a WCAG 2.2 criterion")
+    return found

@@ -1,0 +1,261 @@
+"""The canonical assessment document: its model, canonical JSON and SHA-256 content hash."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from datetime import date
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ccassure.domain.errors import CcassureError
+from ccassure.domain.templates import KEY_PATTERN, Kind
+
+FORMAT: Final = "ccassure.assessment"
+FORMAT_VERSION: Final = 1
+Severity = Literal["critical", "serious", "moderate", "minor"]
+IssueStatus = Literal["open", "fixed", "retest_failed", "closed", "wont_fix"]
+Status = Literal["draft", "in_review", "approved", "changes_requested"]
+Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE"]
+IDENTITY_FIELDS = ("id", "uid")
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class DocumentError(CcassureError):
+    """An assessment document that cannot be read, with one readable reason."""
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class ProgrammeRef(_Part):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+
+
+class ComponentRef(_Part):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    supplier: str = ""
+    description: str = ""
+
+
+class Response(_Part):
+    item: str = Field(pattern=KEY_PATTERN)
+    value: str = ""
+    comment: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+class Risk(_Part):
+    ref: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    source: str = ""
+    likelihood: str
+    severity: str
+    measures: str = ""
+    effect: str = ""
+    residual_likelihood: str = ""
+    residual_severity: str = ""
+    measure_approved: bool = False
+    owner: str = ""
+    status: Literal["open", "closed"] = "open"
+
+
+class Impact(_Part):
+    characteristic: str = Field(pattern=KEY_PATTERN)
+    effect: str
+    rating: str = ""
+    rationale: str = ""
+    evidence: str = ""
+    mitigation: str = ""
+
+
+class Action(_Part):
+    ref: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    owner: str = ""
+    due: date | None = None
+    status: Literal["open", "in_progress", "done", "cancelled"] = "open"
+    link: str = ""
+
+
+class Retest(_Part):
+    tested_on: date
+    outcome: Literal["fixed", "not_fixed", "partly_fixed", "cannot_test"]
+    tester: str = ""
+    assistive_tech: str = ""
+    notes: str = ""
+
+
+class Issue(_Part):
+    ref: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    criterion: str = ""
+    severity: Severity
+    status: IssueStatus = "open"
+    assistive_tech: str = ""
+    at_version: str = ""
+    os: str = ""
+    browser: str = ""
+    screen: str = ""
+    steps: str = ""
+    expected: str = ""
+    actual: str = ""
+    source: Literal["manual", "axe"] = "manual"
+    rule_id: str = ""
+    found_on: date | None = None
+    retests: tuple[Retest, ...] = ()
+
+
+class Evaluation(_Part):
+    criterion: str = Field(pattern=r"^\d\.\d{1,2}\.\d{1,2}$")
+    sample: str = Field(min_length=1)
+    outcome: Literal["passed", "failed", "cant_tell", "inapplicable", "untested"]
+    notes: str = ""
+
+
+class Attachment(_Part):
+    name: str = Field(min_length=1)
+    media_type: str = Field(min_length=3)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    data_base64: str
+
+    def data(self) -> bytes:
+        return base64.b64decode(self.data_base64, validate=True)
+
+    @model_validator(mode="after")
+    def _intact(self) -> Attachment:
+        try:
+            data = self.data()
+        except binascii.Error:
+            raise ValueError(f"attachment {self.name!r}: data is not valid base64") from None
+        if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise ValueError(f"attachment {self.name!r}: data does not match its size and SHA-256")
+        return self
+
+    @classmethod
+    def of(cls, name: str, media_type: str, data: bytes) -> Attachment:
+        return cls(
+            name=name,
+            media_type=media_type,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            data_base64=base64.b64encode(data).decode("ascii"),
+        )
+
+
+class Signoff(_Part):
+    role: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    position: str = ""
+    signed_on: date
+    decision: Literal["approved", "advice_given", "accepted", "overruled", "noted"] = "approved"
+    notes: str = ""
+    content_hash: str = Field(pattern=SHA256_PATTERN)
+    signature: str = ""
+
+
+class Header(_Part):
+    """The assessment's own fields; `id` and `uid` are identity and differ from store to store."""
+
+    id: int | None = None
+    uid: str | None = None
+    kind: Kind
+    title: str = Field(min_length=1, max_length=500)
+    template_id: str = Field(pattern=KEY_PATTERN)
+    template_version: int = Field(ge=1)
+    status: Status = "draft"
+    version: int = Field(default=1, ge=1)
+    owner: str = ""
+    marking: Marking = "OFFICIAL"
+    review_due: date | None = None
+    created_on: date
+    summary: str = ""
+    programme: ProgrammeRef
+    component: ComponentRef
+
+
+class AssessmentDocument(_Part):
+    """One version of an assessment with everything in it: the unit of export and import."""
+
+    format: Literal["ccassure.assessment"] = FORMAT
+    format_version: Literal[1] = FORMAT_VERSION
+    assessment: Header
+    sealed_hash: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    responses: tuple[Response, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    impacts: tuple[Impact, ...] = ()
+    actions: tuple[Action, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    signoffs: tuple[Signoff, ...] = ()
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def canonical_json(data: Any) -> bytes:
+    """Sorted keys, UTF-8, no insignificant whitespace; floats are refused (scores are exact)."""
+    _refuse_floats(data)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _refuse_floats(data: Any) -> None:
+    if isinstance(data, float):
+        raise DocumentError("floats are not allowed in a canonical document")
+    if isinstance(data, dict):
+        for value in data.values():
+            _refuse_floats(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            _refuse_floats(value)
+
+
+def sealed_content(document: AssessmentDocument) -> dict[str, Any]:
+    """What a seal covers: everything but identity, workflow status, the seal and the sign-offs."""
+    data = document.to_data()
+    header = data["assessment"]
+    for field in (*IDENTITY_FIELDS, "status"):
+        header.pop(field, None)
+    data.pop("signoffs")
+    data.pop("sealed_hash")
+    return data
+
+
+def content_hash(document: AssessmentDocument) -> str:
+    return hashlib.sha256(canonical_json(sealed_content(document))).hexdigest()
+
+
+def without_identity(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a document's data with identity fields removed, for comparing two stores."""
+    copy = json.loads(json.dumps(data))
+    for field in IDENTITY_FIELDS:
+        copy["assessment"].pop(field, None)
+    return dict(copy)
+
+
+def parse_document(text: str | bytes, source: str) -> AssessmentDocument:
+    """Read a document from JSON text; any problem raises DocumentError naming the field."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{source}: not a JSON document ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DocumentError(
+            f"{source}: not a ccassure assessment document (format is not {FORMAT})"
+        )
+    try:
+        return AssessmentDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DocumentError(f"{source}: {where}: {first['msg']}") from None

@@ -1,0 +1,230 @@
+"""Checklist templates: their schema, validation and loading from TOML files."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ccassure.domain.errors import CcassureError
+
+Kind = Literal["dpia", "eia", "accessibility", "environmental"]
+KINDS: tuple[Kind, ...] = ("dpia", "eia", "accessibility", "environmental")
+AnswerType = Literal["text", "choice", "yes_no_partly", "date", "rating"]
+YES_NO_PARTLY: tuple[str, ...] = ("yes", "no", "partly", "not_applicable")
+KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+
+class TemplateError(CcassureError):
+    """A template file that cannot be used, with a message naming the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    label: str = Field(min_length=1)
+    description: str = ""
+
+
+class Scale(_Strict):
+    label: str = Field(min_length=1)
+    levels: tuple[Choice, ...] = Field(min_length=2)
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(level.key for level in self.levels)
+
+
+class Matrix(_Strict):
+    """A lookup table: rows and columns are levels of two scales, cells levels of a third."""
+
+    label: str = Field(min_length=1)
+    rows: str
+    columns: str
+    result: str
+    cells: tuple[tuple[str, ...], ...]
+
+
+class WcagRef(_Strict):
+    number: str = Field(pattern=r"^\d\.\d{1,2}\.\d{1,2}$")
+    level: Literal["A", "AA", "AAA"]
+    principle: Literal["Perceivable", "Operable", "Understandable", "Robust"]
+    guideline: str = Field(min_length=1)
+
+
+class Item(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    prompt: str = Field(min_length=1)
+    guidance: str = ""
+    answer: AnswerType
+    required: bool
+    reference: str = Field(min_length=1)
+    choices: tuple[Choice, ...] = ()
+    scale: str | None = None
+    expires: bool = False
+    wcag: WcagRef | None = None
+
+    @model_validator(mode="after")
+    def _answer_needs(self) -> Item:
+        if self.answer == "choice" and len(self.choices) < 2:
+            raise ValueError("a 'choice' item needs at least two choices")
+        if self.answer == "rating" and not self.scale:
+            raise ValueError("a 'rating' item needs a 'scale'")
+        return self
+
+    def allowed_values(self, scales: dict[str, Scale]) -> tuple[str, ...] | None:
+        """The closed set of answer values, or None when the answer is free text or a date."""
+        if self.answer == "choice":
+            return tuple(choice.key for choice in self.choices)
+        if self.answer == "yes_no_partly":
+            return YES_NO_PARTLY
+        if self.answer == "rating" and self.scale:
+            return scales[self.scale].keys()
+        return None
+
+
+class Section(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    title: str = Field(min_length=1)
+    guidance: str = ""
+    reference: str = ""
+    items: tuple[Item, ...] = Field(min_length=1)
+
+
+class SignoffRole(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    label: str = Field(min_length=1)
+    guidance: str = ""
+    required: bool = True
+
+
+class Template(_Strict):
+    id: str = Field(pattern=KEY_PATTERN)
+    kind: Kind
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    scales: dict[str, Scale] = {}
+    matrices: dict[str, Matrix] = {}
+    lists: dict[str, tuple[Choice, ...]] = {}
+    signoff_roles: tuple[SignoffRole, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Template:
+        seen: set[str] = set()
+        for section in self.sections:
+            for item in section.items:
+                if item.key in seen:
+                    raise ValueError(f"item key {item.key!r} is used twice")
+                seen.add(item.key)
+                if item.scale is not None and item.scale not in self.scales:
+                    raise ValueError(f"item {item.key!r} names unknown scale {item.scale!r}")
+        roles = [role.key for role in self.signoff_roles]
+        if len(set(roles)) != len(roles):
+            raise ValueError("sign-off role keys must be unique")
+        for name, matrix in self.matrices.items():
+            _check_matrix(name, matrix, self.scales)
+        return self
+
+    def items(self) -> Iterable[tuple[Section, Item]]:
+        for section in self.sections:
+            for item in section.items:
+                yield section, item
+
+    def item(self, key: str) -> Item | None:
+        return next((item for _, item in self.items() if item.key == key), None)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def _check_matrix(name: str, matrix: Matrix, scales: dict[str, Scale]) -> None:
+    for axis in (matrix.rows, matrix.columns, matrix.result):
+        if axis not in scales:
+            raise ValueError(f"matrix {name!r} names unknown scale {axis!r}")
+    rows, columns = scales[matrix.rows].keys(), scales[matrix.columns].keys()
+    results = set(scales[matrix.result].keys())
+    if len(matrix.cells) != len(rows) or any(len(row) != len(columns) for row in matrix.cells):
+        raise ValueError(
+            f"matrix {name!r} must have {len(rows)} rows of {len(columns)} cells "
+            f"({matrix.rows} x {matrix.columns})"
+        )
+    for row in matrix.cells:
+        for cell in row:
+            if cell not in results:
+                raise ValueError(f"matrix {name!r} cell {cell!r} is not a level of {matrix.result}")
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    return f"{where}: {first['msg']}"
+
+
+def parse_template(text: str, source: str) -> Template:
+    """Parse and validate one template; any problem raises TemplateError naming source and field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Template.model_validate(data)
+    except ValidationError as exc:
+        raise TemplateError(f"{source}: {_describe(exc)}") from None
+
+
+def load_template(path: Path) -> Template:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path}: cannot be read: {exc}") from None
+    return parse_template(text, str(path))
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """The templates that loaded, and one message per user template that did not."""
+
+    templates: tuple[Template, ...]
+    errors: tuple[str, ...]
+
+    def get(self, template_id: str, version: int | None = None) -> Template | None:
+        matching = [t for t in self.templates if t.id == template_id]
+        if version is not None:
+            matching = [t for t in matching if t.version == version]
+        return max(matching, key=lambda t: t.version, default=None)
+
+    def for_kind(self, kind: str) -> Template | None:
+        """The newest built-in-or-user template of a kind (built-ins first when versions tie)."""
+        matching = [t for t in self.templates if t.kind == kind]
+        return max(matching, key=lambda t: t.version, default=None)
+
+
+def load_templates(builtin_dir: Path, user_dir: Path | None) -> TemplateSet:
+    """Load every built-in template (errors raise) and every user template (errors are kept)."""
+    templates: list[Template] = [load_template(p) for p in sorted(builtin_dir.glob("*.toml"))]
+    errors: list[str] = []
+    if user_dir is not None and user_dir.is_dir():
+        for path in sorted(user_dir.glob("*.toml")):
+            try:
+                template = load_template(path)
+            except TemplateError as exc:
+                errors.append(str(exc))
+                continue
+            if any(t.id == template.id and t.version == template.version for t in templates):
+                errors.append(
+                    f"{path}: id: template {template.id!r} version {template.version} "
+                    "already exists; give your template its own id or a higher version"
+                )
+                continue
+            templates.append(template)
+    return TemplateSet(tuple(templates), tuple(errors))

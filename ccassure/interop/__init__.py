@@ -1,0 +1,1 @@
+"""Exchange formats: axe-core results, CSV/XLSX, review packages."""

@@ -1,0 +1,1 @@
+"""PDF and HTML reports per assessment kind (reportlab lives only here)."""

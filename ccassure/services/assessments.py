@@ -1,0 +1,222 @@
+"""Assessment use cases: list, show, create, answer, review workflow, new versions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ccassure.domain.completeness import Completeness, completeness
+from ccassure.domain.conformity import problems
+from ccassure.domain.document import (
+    AssessmentDocument,
+    ComponentRef,
+    Header,
+    Issue,
+    ProgrammeRef,
+    Response,
+    Signoff,
+    content_hash,
+)
+from ccassure.domain.summary import AssessmentSummary
+from ccassure.domain.templates import KINDS, Template, TemplateSet
+from ccassure.domain.workflow import WorkflowError, can_start_new_version, check_editable
+from ccassure.domain.workflow import next_status as workflow_next_status
+from ccassure.services.errors import ServiceError
+from ccassure.store.store import Store
+
+if TYPE_CHECKING:
+    from ccassure.store.writer import StoreWriter
+
+
+class AssessmentService:
+    """Every read and write of assessments; writes are single all-or-nothing transactions."""
+
+    def __init__(
+        self, store: Store, templates: TemplateSet, today: Callable[[], date], actor: str = ""
+    ) -> None:
+        self.store = store
+        self.templates = templates
+        self._today = today
+        self._actor = actor
+
+    def list_summaries(
+        self, kind: str | None = None, all_versions: bool = False
+    ) -> list[AssessmentSummary]:
+        if kind is not None and kind not in KINDS:
+            raise ServiceError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        return self.store.reader().list_assessments(kind, all_versions)
+
+    def versions(self, assessment_id: int) -> list[AssessmentSummary]:
+        summary = self.summary(assessment_id)
+        return self.store.reader().list_assessments(all_versions=True, uid=summary.uid)
+
+    def summary(self, assessment_id: int) -> AssessmentSummary:
+        found = self.store.reader().summary(assessment_id)
+        if found is None:
+            raise ServiceError(f"no assessment with id {assessment_id}", "missing")
+        return found
+
+    def document(self, assessment_id: int) -> AssessmentDocument:
+        found = self.store.reader().document(assessment_id)
+        if found is None:
+            raise ServiceError(f"no assessment with id {assessment_id}", "missing")
+        return found
+
+    def template_for(self, document: AssessmentDocument) -> Template:
+        header = document.assessment
+        template = self.templates.get(header.template_id, header.template_version)
+        if template is None:
+            raise ServiceError(
+                f"template {header.template_id} version {header.template_version} is not "
+                "installed; add it to your templates folder",
+                "missing",
+            )
+        return template
+
+    def completeness(self, assessment_id: int) -> Completeness:
+        document = self.document(assessment_id)
+        return completeness(self.template_for(document), document)
+
+    def create(
+        self,
+        kind: str,
+        title: str,
+        programme: ProgrammeRef,
+        component: ComponentRef,
+        owner: str = "",
+        template_id: str | None = None,
+    ) -> int:
+        template = self.templates.get(template_id) if template_id else self.templates.for_kind(kind)
+        if template is None or template.kind != kind:
+            raise ServiceError(f"no {kind} template is installed", "missing")
+        header = Header(
+            kind=template.kind,
+            title=title,
+            template_id=template.id,
+            template_version=template.version,
+            owner=owner,
+            created_on=self._today(),
+            programme=programme,
+            component=component,
+        )
+        return self.add_document(AssessmentDocument(assessment=header), str(uuid.uuid4()), 1)
+
+    def validate(self, document: AssessmentDocument) -> None:
+        """Refuse a document that does not fit its template, naming the first problem."""
+        found = problems(self.template_for(document), document)
+        if found:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise ServiceError(f"{found[0]}{more}")
+
+    def add_document(self, document: AssessmentDocument, uid: str, version: int) -> int:
+        """Write a whole document as a new assessment version, in one transaction."""
+        self.validate(document)
+        status = document.assessment.status
+        with self._write() as writer:
+            new_id = writer.insert_document(document, uid, version, status)
+            writer.audit("assessment.created", new_id, version=version, status=status)
+        return new_id
+
+    def set_response(self, assessment_id: int, response: Response) -> None:
+        document = self.document(assessment_id)
+        self._check_editable(document)
+        fixed = document.model_copy(update={"responses": (response,)})
+        found = problems(self.template_for(document), fixed)
+        if found:
+            raise ServiceError(found[0])
+        with self._write() as writer:
+            writer.put_response(assessment_id, response)
+            writer.audit("response.saved", assessment_id, item=response.item)
+
+    def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> None:
+        document = self.document_header_only(assessment_id)
+        self._check_editable(document)
+        if document.assessment.kind != "accessibility":
+            raise ServiceError("issues belong to accessibility assessments")
+        found = problems(
+            self.template_for(document), document.model_copy(update={"issues": tuple(issues)})
+        )
+        if found:
+            raise ServiceError(found[0])
+        with self._write() as writer:
+            writer.add_issues(assessment_id, issues)
+            writer.touch(assessment_id)
+            writer.audit("issues.added", assessment_id, count=len(issues))
+
+    def document_header_only(self, assessment_id: int) -> AssessmentDocument:
+        summary = self.summary(assessment_id)
+        header = self.store.reader().header(summary.id)
+        assert header is not None
+        return AssessmentDocument(assessment=header)
+
+    def transition(self, assessment_id: int, name: str, signoffs: Sequence[Signoff] = ()) -> str:
+        """Move through the workflow; approving seals the version and records its sign-offs."""
+        document = self.document(assessment_id)
+        try:
+            target = workflow_next_status(document.assessment.status, name)
+        except WorkflowError as exc:
+            raise ServiceError(str(exc), "workflow") from None
+        template = self.template_for(document)
+        if name == "submit":
+            state = completeness(template, document)
+            if not state.complete:
+                raise ServiceError(
+                    f"{len(state.missing)} required item(s) unanswered, first {state.missing[0]}",
+                    "workflow",
+                )
+        sealed = None
+        if target == "approved":
+            sealed = content_hash(document)
+            missing = [
+                r.label
+                for r in template.signoff_roles
+                if r.required and r.key not in {s.role for s in signoffs}
+            ]
+            if missing:
+                raise ServiceError(f"sign-off needed from: {'; '.join(missing)}", "workflow")
+            signoffs = [s.model_copy(update={"content_hash": sealed}) for s in signoffs]
+            found = problems(template, document.model_copy(update={"signoffs": tuple(signoffs)}))
+            if found:
+                raise ServiceError(found[0])
+        with self._write() as writer:
+            writer.set_status(assessment_id, target, sealed)
+            for signoff in signoffs if target == "approved" else ():
+                writer.add_signoff(assessment_id, signoff)
+            writer.audit(f"workflow.{name}", assessment_id, status=target, sealed_hash=sealed)
+        return target
+
+    def start_new_version(self, assessment_id: int) -> int:
+        """Copy an approved version into version n+1 as a draft; the approved one stays sealed."""
+        document = self.document(assessment_id)
+        header = document.assessment
+        if not can_start_new_version(header.status):
+            raise ServiceError(
+                "only an approved version can be revised; edit this one instead", "workflow"
+            )
+        latest = self.store.reader().latest_version(header.uid or "")
+        if latest != header.version:
+            raise ServiceError(
+                f"version {latest} already exists; revise the latest version", "workflow"
+            )
+        draft = document.model_copy(
+            update={
+                "assessment": header.model_copy(
+                    update={"status": "draft", "version": header.version + 1}
+                ),
+                "sealed_hash": None,
+                "signoffs": (),
+            }
+        )
+        return self.add_document(draft, header.uid or str(uuid.uuid4()), header.version + 1)
+
+    def _check_editable(self, document: AssessmentDocument) -> None:
+        try:
+            check_editable(document.assessment.status)
+        except WorkflowError as exc:
+            raise ServiceError(str(exc), "workflow") from None
+
+    def _write(self) -> AbstractContextManager[StoreWriter]:
+        return self.store.transaction(self._actor)

@@ -1,0 +1,46 @@
+"""Builds the services for one store: templates, store, assessment service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ccassure.domain.templates import TemplateSet, load_templates
+from ccassure.services.assessments import AssessmentService
+from ccassure.services.paths import AppPaths, builtin_resources
+from ccassure.services.stores import create_store, open_or_create, open_store
+from ccassure.store.store import Store
+
+
+def load_template_set(paths: AppPaths) -> TemplateSet:
+    return load_templates(builtin_resources() / "templates", paths.user_templates)
+
+
+@dataclass
+class Context:
+    """Everything one command or window works with; close() releases the store."""
+
+    paths: AppPaths
+    templates: TemplateSet
+    store: Store
+    assessments: AssessmentService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_context(
+    paths: AppPaths,
+    mode: str = "open",
+    today: Callable[[], date] = date.today,
+    store_path: Path | None = None,
+    actor: str = "",
+) -> Context:
+    """mode: 'open' an existing store, 'create' a new one, or 'open_or_create'."""
+    templates = load_template_set(paths)
+    target = store_path or paths.store
+    opener = {"open": open_store, "create": create_store, "open_or_create": open_or_create}[mode]
+    store = opener(target)
+    return Context(paths, templates, store, AssessmentService(store, templates, today, actor))

@@ -1,0 +1,136 @@
+"""The Command & Control replacement demo programme, and synthetic issues for scale tests."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ccassure.domain.document import (
+    AssessmentDocument,
+    Issue,
+    IssueStatus,
+    Response,
+    Severity,
+    Signoff,
+)
+from ccassure.services.assessments import AssessmentService
+from ccassure.services.errors import ServiceError
+
+DEMO_FILE = Path("demo") / "cc-replacement.json"
+_PENDING_SEAL = "0" * 64
+_SCREENS = (
+    "Incident form",
+    "Call queue",
+    "Map view",
+    "Resource list",
+    "Despatch screen",
+    "Log-in",
+    "Search",
+    "Settings",
+)
+_AT = (
+    "JAWS 2025",
+    "NVDA 2025.3",
+    "ZoomText 2025",
+    "Dragon Professional 16",
+    "Keyboard only",
+    "Windows Magnifier",
+    "Narrator",
+)
+_SEVERITIES: tuple[Severity, ...] = ("critical", "serious", "moderate", "minor")
+_STATUSES: tuple[IssueStatus, ...] = ("open", "open", "open", "fixed", "closed", "retest_failed")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    programme: str
+    assessment_ids: tuple[int, ...]
+    synthetic_issues: int
+
+
+def load_demo_data(resources: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads((resources / DEMO_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ServiceError(f"the demo data cannot be read: {exc}") from None
+    return data
+
+
+def build_demo(
+    service: AssessmentService, resources: Path, scale: int = 0, seed: int = 2025
+) -> DemoResult:
+    """Load the demo programme through the ordinary services, then add `scale` issues."""
+    if scale < 0:
+        raise ServiceError("--scale must be zero or more")
+    data = load_demo_data(resources)
+    programme = data["programme"]["key"]
+    if service.store.reader().has_programme(programme):
+        raise ServiceError("this store already holds the demo programme", "exists")
+    ids = [_load_one(service, entry) for entry in data["assessments"]]
+    accessibility = next((i for i in ids if service.summary(i).kind == "accessibility"), None)
+    if scale and accessibility is not None:
+        add_synthetic_issues(service, accessibility, scale, seed)
+    return DemoResult(programme, tuple(ids), scale)
+
+
+def _load_one(service: AssessmentService, entry: dict[str, Any]) -> int:
+    document = AssessmentDocument.model_validate(entry["document"])
+    assessment_id = service.add_document(document, str(uuid.uuid4()), 1)
+    signoffs = [
+        Signoff.model_validate({**s, "content_hash": _PENDING_SEAL})
+        for s in entry.get("signoffs", ())
+    ]
+    for name in entry.get("workflow", ()):
+        service.transition(assessment_id, name, signoffs if name == "approve" else ())
+    revision = entry.get("revision")
+    if revision:
+        assessment_id = service.start_new_version(assessment_id)
+        for response in revision.get("responses", ()):
+            service.set_response(assessment_id, Response.model_validate(response))
+    return assessment_id
+
+
+def synthetic_issues(criteria: list[str], count: int, start: int, seed: int) -> list[Issue]:
+    """Plausible, varied issues for scale tests; the same seed gives the same issues."""
+    rng = random.Random(seed)  # noqa: S311  (synthetic data, not security)
+    base = date(2025, 1, 6)
+    issues = []
+    for number in range(start, start + count):
+        screen, criterion = rng.choice(_SCREENS), rng.choice(criteria)
+        issues.append(
+            Issue.model_construct(
+                ref=f"SYN-{number:06d}",
+                title=f"{screen}: synthetic finding against {criterion}",
+                description="Generated for scale testing.",
+                criterion=criterion,
+                severity=rng.choice(_SEVERITIES),
+                status=rng.choice(_STATUSES),
+                assistive_tech=rng.choice(_AT),
+                at_version="",
+                os="Windows 11 23H2",
+                browser="desktop client 2.3",
+                screen=screen,
+                steps="",
+                expected="",
+                actual="",
+                source="manual",
+                rule_id="",
+                found_on=base + timedelta(days=rng.randrange(600)),
+                retests=(),
+            )
+        )
+    return issues
+
+
+def add_synthetic_issues(
+    service: AssessmentService, assessment_id: int, count: int, seed: int
+) -> None:
+    header = service.document_header_only(assessment_id)
+    template = service.template_for(header)
+    criteria = [item.wcag.number for _, item in template.items() if item.wcag]
+    service.add_issues(assessment_id, synthetic_issues(criteria, count, 1, seed))

@@ -1,0 +1,63 @@
+"""Where things live: data directory, store, user templates, built-in resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ccassure.services.errors import ServiceError
+
+STORE_FILE = "ccassure.db"
+STORE_ENV = "CCASSURE_STORE"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data_dir: Path
+    store: Path
+
+    @property
+    def user_templates(self) -> Path:
+        return self.data_dir / "templates"
+
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+
+def store_path(value: str) -> Path:
+    """A store given as a path or an sqlite:/// URL; other databases come with the team server."""
+    if "://" not in value:
+        if not value.strip():
+            raise ServiceError("the store path is empty")
+        return Path(value).expanduser()
+    url = urlparse(value)
+    if url.scheme != "sqlite":
+        raise ServiceError(
+            f"{url.scheme}: stores of this kind are not supported yet; give an SQLite file path"
+        )
+    path = unquote(url.path)
+    if value.startswith("sqlite:////"):
+        return Path(path)
+    return Path(path.lstrip("/"))
+
+
+def resolve_paths(store: str | None, data_dir: str | None, env: Mapping[str, str]) -> AppPaths:
+    """--store beats CCASSURE_STORE beats the data directory's default store file."""
+    if data_dir:
+        base = Path(data_dir).expanduser()
+    else:
+        from platformdirs import user_data_path
+
+        base = user_data_path("ccassure", appauthor=False)
+    chosen = store or env.get(STORE_ENV) or ""
+    return AppPaths(base, store_path(chosen) if chosen else base / STORE_FILE)
+
+
+def builtin_resources() -> Path:
+    """Resources are packaged inside ccassure; a source checkout keeps them at the top level."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "resources"
+    return packaged if packaged.is_dir() else here.parent / "resources"

@@ -1,0 +1,77 @@
+"""Self-test: builds a demo store in a temporary folder and checks the whole chain on it."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import partial
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ccassure.domain.document import content_hash, parse_document, without_identity
+from ccassure.services.assessments import AssessmentService
+from ccassure.services.context import build_context
+from ccassure.services.demo import build_demo
+from ccassure.services.paths import AppPaths, builtin_resources
+from ccassure.services.stores import check_store
+from ccassure.services.transfer import document_json, import_document
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _run(name: str, step: Callable[[], str]) -> Check:
+    try:
+        return Check(name, True, step())
+    except Exception as exc:  # a self-test reports every failure rather than stopping
+        return Check(name, False, f"{exc.__class__.__name__}: {exc}")
+
+
+def self_test(user_templates: Path | None = None) -> Iterator[Check]:
+    with tempfile.TemporaryDirectory(prefix="ccassure-self-test-") as folder:
+        base = Path(folder)
+        paths = AppPaths(base, base / "self-test.db")
+        context = build_context(paths, mode="create")
+        try:
+            counts = {t.id: t.item_count for t in context.templates.templates}
+            yield Check(
+                "templates load",
+                bool(counts),
+                ", ".join(f"{k} ({v} items)" for k, v in counts.items()),
+            )
+            yield _run("demo programme builds", lambda: _demo(context.assessments))
+            for summary in context.assessments.list_summaries():
+                yield _run(
+                    f"round trip of {summary.kind} {summary.id}",
+                    partial(_round_trip, context.assessments, summary.id),
+                )
+        finally:
+            context.close()
+        report = check_store(paths.store, context.templates)
+        yield Check(
+            "store check",
+            report.ok,
+            "; ".join(report.problems)
+            or f"{sum(report.counts.values())} rows, schema {report.revision}",
+        )
+
+
+def _demo(service: AssessmentService) -> str:
+    built = build_demo(service, builtin_resources(), 200)
+    return f"{len(built.assessment_ids)} assessments, {built.synthetic_issues} synthetic issues"
+
+
+def _round_trip(service: AssessmentService, assessment_id: int) -> str:
+    original = service.document(assessment_id)
+    text = document_json(original)
+    result = import_document(service, parse_document(text, "self-test"))
+    copy = service.document(result.id)
+    if without_identity(copy.to_data()) != without_identity(original.to_data()):
+        raise AssertionError("the imported copy differs from the original")
+    if content_hash(copy) != content_hash(original):
+        raise AssertionError("content hashes differ")
+    return f"identical as assessment {result.id}, hash {content_hash(copy)[:12]}…"

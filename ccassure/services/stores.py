@@ -1,0 +1,160 @@
+"""Store use cases: create, open, check, back up and restore a store file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccassure.domain.conformity import problems
+from ccassure.domain.document import content_hash
+from ccassure.domain.templates import TemplateSet
+from ccassure.services.errors import ServiceError
+from ccassure.store.errors import StoreError
+from ccassure.store.sqlite_file import (
+    HEAD,
+    copy_store,
+    inspect_store,
+    integrity_problems,
+    replace_contents,
+)
+from ccassure.store.store import Store
+
+KEEP_BACKUPS = 5
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: Path
+    revision: str
+    counts: dict[str, int]
+    problems: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def create_store(path: Path) -> Store:
+    return Store.create(path)
+
+
+def open_store(path: Path) -> Store:
+    return Store.open(path)
+
+
+def open_or_create(path: Path) -> Store:
+    return Store.open(path) if path.exists() else Store.create(path)
+
+
+def check_store(path: Path, templates: TemplateSet) -> CheckReport:
+    """Read-only: file identity, schema, SQLite integrity, seals and template fit."""
+    info = inspect_store(path)
+    found = list(integrity_problems(path))
+    notes = []
+    if info.needs_upgrade:
+        notes.append(
+            f"schema {info.revision} is older than {HEAD}; it is upgraded, after a "
+            "backup, the next time the store is opened for work"
+        )
+        return CheckReport(path, info.revision, {}, tuple(found), tuple(notes))
+    store = Store(path)
+    try:
+        reader = store.reader()
+        for assessment_id, sealed in reader.sealed_versions():
+            document = reader.document(assessment_id)
+            assert document is not None
+            if content_hash(document) != sealed:
+                found.append(
+                    f"assessment {assessment_id}: sealed content has changed since "
+                    "approval (hash mismatch)"
+                )
+            found.extend(
+                f"assessment {assessment_id}: sign-off {s.role} is for other content"
+                for s in document.signoffs
+                if s.content_hash != sealed
+            )
+        for summary in reader.list_assessments(all_versions=True):
+            header = reader.header(summary.id)
+            assert header is not None
+            template = templates.get(header.template_id, header.template_version)
+            if template is None:
+                notes.append(
+                    f"assessment {summary.id}: template {header.template_id} "
+                    f"v{header.template_version} is not installed"
+                )
+            elif summary.kind != "accessibility":
+                document = reader.document(summary.id)
+                assert document is not None
+                found.extend(f"assessment {summary.id}: {p}" for p in problems(template, document))
+        counts = reader.table_counts()
+    finally:
+        store.close()
+    return CheckReport(path, info.revision, counts, tuple(found), tuple(notes))
+
+
+def _prune(path: Path, reason: str) -> None:
+    old = sorted(path.parent.glob(f"{path.name}.{reason}-*.bak"))
+    for stale in old[:-KEEP_BACKUPS]:
+        stale.unlink(missing_ok=True)
+
+
+def safety_backup(path: Path, reason: str) -> Path:
+    """Copy the store beside itself before a risky change; keeps the last few per reason."""
+    from ccassure.store.engine import backup_path
+
+    target = backup_path(path, reason)
+    copy_store(path, target)
+    _prune(path, reason)
+    return target
+
+
+def backup_store(path: Path, destination: Path) -> Path:
+    inspect_store(path)
+    if destination.is_dir():
+        destination = destination / f"{path.stem}-backup.db"
+    copy_store(path, destination)
+    return destination
+
+
+def restore_store(source: Path, target: Path, templates: TemplateSet) -> Path | None:
+    """Replace the store with a good backup, all or nothing; the current store is kept first.
+
+    Returns where the previous store was kept (None when there was none).
+    """
+    try:
+        report = check_store(source, templates)
+    except StoreError as exc:
+        raise ServiceError(f"cannot restore: {exc}", exc.kind) from None
+    if not report.ok:
+        raise ServiceError(f"cannot restore from {source}: {report.problems[0]}", "damaged")
+    if not target.exists():
+        copy_store(source, target)
+        Store.open(target).close()
+        return None
+    try:
+        inspect_store(target)
+        integrity_ok = not integrity_problems(target)
+    except StoreError:
+        integrity_ok = False
+    if integrity_ok:
+        before = safety_backup(target, "before-restore")
+        replace_contents(source, target)
+    else:
+        before = _set_aside(target)
+        copy_store(source, target)
+    Store.open(target).close()
+    return before
+
+
+def _set_aside(target: Path) -> Path:
+    """Move a damaged store (and its WAL files) aside untouched, so nothing is destroyed."""
+    from ccassure.store.engine import backup_path
+
+    aside = backup_path(target, "damaged")
+    for suffix in ("-wal", "-shm"):
+        extra = target.with_name(target.name + suffix)
+        if extra.exists():
+            extra.replace(aside.with_name(aside.name + suffix))
+    target.replace(aside)
+    return aside

@@ -1,0 +1,1 @@
+"""Identities, sign-off seals and PAdES signatures (cryptography and pyHanko live only here)."""

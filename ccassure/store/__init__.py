@@ -1,0 +1,1 @@
+"""Persistence: SQLite store, schema migrations, repositories returning domain objects."""

@@ -1,0 +1,89 @@
+"""Opening a store for writing: SQLAlchemy engine with durable SQLite pragmas, and migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from ccassure.store.errors import StoreError
+from ccassure.store.sqlite_file import copy_store, inspect_store
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from the sqlite3 module so that DDL is transactional too.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    return engine
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def script_revisions() -> list[str]:
+    """Every revision in the migration scripts, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade in one transaction: a failure leaves the store exactly as it was."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def backup_path(path: Path, reason: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+
+
+def create_store(path: Path, revision: str = "head") -> Engine:
+    if path.exists():
+        raise StoreError(f"{path}: a file is already there; choose another path", "exists")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+    engine = make_engine(path)
+    try:
+        migrate(engine, revision)
+    except Exception:
+        engine.dispose()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def open_for_writing(path: Path) -> Engine:
+    """Open an existing store, backing it up and upgrading it first if its schema is older."""
+    info = inspect_store(path)
+    engine = make_engine(path)
+    if info.needs_upgrade:
+        copy_store(path, backup_path(path, f"before-upgrade-from-{info.revision}"))
+        migrate(engine)
+    return engine

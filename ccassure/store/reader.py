@@ -1,0 +1,211 @@
+"""Read side of the store on plain sqlite3, so that list and show start fast."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ccassure.domain.document import AssessmentDocument, Header
+from ccassure.domain.summary import AssessmentSummary
+from ccassure.store.errors import StoreError
+
+_SUMMARY = """
+SELECT a.id, a.uid, a.kind, a.title, p.name AS programme, c.name AS component,
+       c.key AS component_key, a.status, a.version, a.owner, a.marking, a.review_due
+FROM assessment a JOIN component c ON c.id = a.component_id
+JOIN programme p ON p.id = c.programme_id
+"""
+_LATEST = "a.version = (SELECT MAX(b.version) FROM assessment b WHERE b.uid = a.uid)"
+_CHILD_COLUMNS = {
+    "risks": ("risk", ("id", "assessment_id")),
+    "impacts": ("impact", ("id", "assessment_id")),
+    "actions": ("action", ("id", "assessment_id")),
+    "evaluations": ("evaluation", ("id", "assessment_id")),
+    "signoffs": ("signoff", ("id", "assessment_id")),
+}
+
+
+def _summary(row: sqlite3.Row) -> AssessmentSummary:
+    due = row["review_due"]
+    return AssessmentSummary(
+        id=row["id"],
+        uid=row["uid"],
+        kind=row["kind"],
+        title=row["title"],
+        programme=row["programme"],
+        component=row["component"],
+        component_key=row["component_key"],
+        status=row["status"],
+        version=row["version"],
+        owner=row["owner"],
+        marking=row["marking"],
+        review_due=date.fromisoformat(due) if due else None,
+    )
+
+
+def _plain(row: sqlite3.Row, drop: tuple[str, ...]) -> dict[str, Any]:
+    return {key: row[key] for key in row.keys() if key not in drop}  # noqa: SIM118
+
+
+class StoreReader:
+    """Queries that return domain objects; one connection, read-only by pragma."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._db = sqlite3.connect(path, timeout=5.0)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA query_only=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot be read ({exc})", "damaged") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def list_assessments(
+        self, kind: str | None = None, all_versions: bool = False, uid: str | None = None
+    ) -> list[AssessmentSummary]:
+        where, params = [], []
+        if not all_versions:
+            where.append(_LATEST)
+        if kind:
+            where.append("a.kind = ?")
+            params.append(kind)
+        if uid:
+            where.append("a.uid = ?")
+            params.append(uid)
+        sql = _SUMMARY + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY p.name, c.name, a.kind, a.title, a.version"
+        return [_summary(row) for row in self._db.execute(sql, params)]
+
+    def summary(self, assessment_id: int) -> AssessmentSummary | None:
+        row = self._db.execute(_SUMMARY + " WHERE a.id = ?", (assessment_id,)).fetchone()
+        return _summary(row) if row else None
+
+    def _head(self, assessment_id: int) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT a.*, p.key AS p_key, p.name AS p_name, c.key AS c_key, c.name AS c_name, "
+            "c.supplier AS c_supplier, c.description AS c_description FROM assessment a "
+            "JOIN component c ON c.id = a.component_id "
+            "JOIN programme p ON p.id = c.programme_id WHERE a.id = ?",
+            (assessment_id,),
+        ).fetchone()
+        return row
+
+    @staticmethod
+    def _header_data(head: sqlite3.Row) -> dict[str, Any]:
+        return {
+            **_plain(
+                head,
+                (
+                    "component_id",
+                    "sealed_hash",
+                    "updated_at",
+                    "p_key",
+                    "p_name",
+                    "c_key",
+                    "c_name",
+                    "c_supplier",
+                    "c_description",
+                ),
+            ),
+            "programme": {"key": head["p_key"], "name": head["p_name"]},
+            "component": {
+                "key": head["c_key"],
+                "name": head["c_name"],
+                "supplier": head["c_supplier"],
+                "description": head["c_description"],
+            },
+        }
+
+    def header(self, assessment_id: int) -> Header | None:
+        head = self._head(assessment_id)
+        return Header.model_validate(self._header_data(head)) if head else None
+
+    def document(self, assessment_id: int) -> AssessmentDocument | None:
+        head = self._head(assessment_id)
+        if head is None:
+            return None
+        data: dict[str, Any] = {
+            "assessment": self._header_data(head),
+            "sealed_hash": head["sealed_hash"],
+            "responses": [
+                {
+                    **_plain(r, ("id", "assessment_id", "evidence_json")),
+                    "evidence": json.loads(r["evidence_json"]),
+                }
+                for r in self._rows(
+                    "SELECT * FROM response WHERE assessment_id = ? ORDER BY item", assessment_id
+                )
+            ],
+            "issues": self._issues(assessment_id),
+            "attachments": [
+                {
+                    **_plain(r, ("id", "assessment_id", "data")),
+                    "data_base64": base64.b64encode(r["data"]).decode("ascii"),
+                }
+                for r in self._rows(
+                    "SELECT * FROM attachment WHERE assessment_id = ? ORDER BY id", assessment_id
+                )
+            ],
+        }
+        for field, (table, drop) in _CHILD_COLUMNS.items():
+            data[field] = [
+                _plain(r, drop)
+                for r in self._rows(
+                    f"SELECT * FROM {table} WHERE assessment_id = ? ORDER BY id", assessment_id
+                )
+            ]
+        for risk in data["risks"]:
+            risk["measure_approved"] = bool(risk["measure_approved"])
+        return AssessmentDocument.model_validate(data)
+
+    def _rows(self, sql: str, *params: object) -> list[sqlite3.Row]:
+        return self._db.execute(sql, params).fetchall()
+
+    def _issues(self, assessment_id: int) -> list[dict[str, Any]]:
+        retests: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT r.* FROM retest r JOIN issue i ON i.id = r.issue_id "
+            "WHERE i.assessment_id = ? ORDER BY r.id",
+            assessment_id,
+        ):
+            retests[row["issue_id"]].append(_plain(row, ("id", "issue_id")))
+        return [
+            {**_plain(row, ("id", "assessment_id")), "retests": retests.get(row["id"], [])}
+            for row in self._rows(
+                "SELECT * FROM issue WHERE assessment_id = ? ORDER BY id", assessment_id
+            )
+        ]
+
+    def latest_version(self, uid: str) -> int | None:
+        row = self._db.execute("SELECT MAX(version) FROM assessment WHERE uid = ?", (uid,))
+        value = row.fetchone()[0]
+        return int(value) if value is not None else None
+
+    def sealed_versions(self) -> list[tuple[int, str]]:
+        rows = self._db.execute(
+            "SELECT id, sealed_hash FROM assessment WHERE sealed_hash IS NOT NULL ORDER BY id"
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def table_counts(self) -> dict[str, int]:
+        tables = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
+        return {
+            t: int(self._db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in tables
+        }
+
+    def has_programme(self, key: str) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM programme WHERE key = ?", (key,)).fetchone() is not None
+        )

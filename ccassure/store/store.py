@@ -1,0 +1,90 @@
+"""The Store: one SQLite file, read through sqlite3 and written through SQLModel sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccassure.store.errors import StoreError
+from ccassure.store.reader import StoreReader
+from ccassure.store.sqlite_file import inspect_store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ccassure.store.writer import StoreWriter
+
+
+def _translate_write_error(path: Path, exc: Exception) -> StoreError:
+    text = str(getattr(exc, "orig", exc))
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: the store is locked by another program; try again", "locked")
+    if "full" in text:
+        return StoreError(f"{path}: the disk is full; free some space and try again", "invalid")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: the store is read-only; check the file's permissions")
+    return StoreError(f"{path}: the change could not be saved ({text})", "damaged")
+
+
+class Store:
+    """A store file. Reads need only sqlite3; the writing engine is built on first write."""
+
+    def __init__(self, path: Path, engine: Engine | None = None) -> None:
+        self.path = path
+        self._engine = engine
+        self._reader: StoreReader | None = None
+
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        from ccassure.store.engine import create_store
+
+        return cls(path, create_store(path))
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open an existing store; an older schema is backed up and upgraded first."""
+        info = inspect_store(path)
+        if not info.needs_upgrade:
+            return cls(path)
+        from ccassure.store.engine import open_for_writing
+
+        return cls(path, open_for_writing(path))
+
+    def reader(self) -> StoreReader:
+        if self._reader is None:
+            self._reader = StoreReader(self.path)
+        return self._reader
+
+    def _writing_engine(self) -> Engine:
+        if self._engine is None:
+            from ccassure.store.engine import make_engine
+
+            self._engine = make_engine(self.path)
+        return self._engine
+
+    @contextmanager
+    def transaction(self, actor: str = "") -> Iterator[StoreWriter]:
+        """All-or-nothing: committed (durably, synchronous=FULL) only if the block succeeds."""
+        from sqlalchemy.exc import DBAPIError
+        from sqlmodel import Session
+
+        from ccassure.store.writer import StoreWriter
+
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        try:
+            with Session(self._writing_engine()) as session, session.begin():
+                yield StoreWriter(session, now, actor)
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise _translate_write_error(self.path, exc) from None
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

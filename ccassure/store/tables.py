@@ -1,0 +1,198 @@
+"""SQLModel tables: the store's schema at the head revision (migrations build the same)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _parent(table: str) -> int:
+    return Field(foreign_key=f"{table}.id", ondelete="CASCADE", index=True)  # type: ignore[no-any-return]
+
+
+class ProgrammeRow(SQLModel, table=True):
+    __tablename__ = "programme"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    name: str
+
+
+class ComponentRow(SQLModel, table=True):
+    __tablename__ = "component"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = _parent("programme")
+    key: str
+    name: str
+    supplier: str = ""
+    description: str = ""
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("uid", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    kind: str = Field(index=True)
+    title: str
+    component_id: int = _parent("component")
+    template_id: str
+    template_version: int
+    status: str
+    version: int
+    owner: str = ""
+    marking: str = "OFFICIAL"
+    review_due: date | None = None
+    created_on: date
+    summary: str = ""
+    sealed_hash: str | None = None
+    updated_at: str = ""
+
+
+class ResponseRow(SQLModel, table=True):
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("assessment_id", "item"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    item: str
+    value: str = ""
+    comment: str = ""
+    evidence_json: str = "[]"
+
+
+class RiskRow(SQLModel, table=True):
+    __tablename__ = "risk"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    ref: str
+    title: str
+    description: str = ""
+    source: str = ""
+    likelihood: str
+    severity: str
+    measures: str = ""
+    effect: str = ""
+    residual_likelihood: str = ""
+    residual_severity: str = ""
+    measure_approved: bool = False
+    owner: str = ""
+    status: str = "open"
+
+
+class ImpactRow(SQLModel, table=True):
+    __tablename__ = "impact"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    characteristic: str
+    effect: str
+    rating: str = ""
+    rationale: str = ""
+    evidence: str = ""
+    mitigation: str = ""
+
+
+class ActionRow(SQLModel, table=True):
+    __tablename__ = "action"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    ref: str
+    description: str
+    owner: str = ""
+    due: date | None = None
+    status: str = "open"
+    link: str = ""
+
+
+class IssueRow(SQLModel, table=True):
+    __tablename__ = "issue"
+    __table_args__ = (
+        Index("ix_issue_assessment_severity", "assessment_id", "severity"),
+        Index("ix_issue_assessment_status", "assessment_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    ref: str
+    title: str
+    description: str = ""
+    criterion: str = ""
+    severity: str
+    status: str = "open"
+    assistive_tech: str = ""
+    at_version: str = ""
+    os: str = ""
+    browser: str = ""
+    screen: str = ""
+    steps: str = ""
+    expected: str = ""
+    actual: str = ""
+    source: str = "manual"
+    rule_id: str = ""
+    found_on: date | None = None
+
+
+class RetestRow(SQLModel, table=True):
+    __tablename__ = "retest"
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = _parent("issue")
+    tested_on: date
+    outcome: str
+    tester: str = ""
+    assistive_tech: str = ""
+    notes: str = ""
+
+
+class EvaluationRow(SQLModel, table=True):
+    __tablename__ = "evaluation"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    criterion: str
+    sample: str
+    outcome: str
+    notes: str = ""
+
+
+class AttachmentRow(SQLModel, table=True):
+    __tablename__ = "attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    data: bytes = Field(sa_type=LargeBinary)
+
+
+class SignoffRow(SQLModel, table=True):
+    __tablename__ = "signoff"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    role: str
+    name: str
+    position: str = ""
+    signed_on: date
+    decision: str = "approved"
+    notes: str = ""
+    content_hash: str
+    signature: str = ""
+
+
+class IdentityRow(SQLModel, table=True):
+    __tablename__ = "identity"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = ""
+    fingerprint: str = Field(unique=True)
+    certificate_pem: str
+    created_at: str
+
+
+class AuditEventRow(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)
+    actor: str = ""
+    action: str
+    assessment_id: int | None = Field(default=None, index=True)
+    detail_json: str = "{}"

@@ -1,0 +1,189 @@
+"""Write side of the store: one SQLModel session per transaction, domain objects in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, func, insert, update
+from sqlmodel import Session, SQLModel, col, select
+
+from ccassure.domain.document import (
+    AssessmentDocument,
+    ComponentRef,
+    Issue,
+    ProgrammeRef,
+    Response,
+    Signoff,
+)
+from ccassure.store.errors import StoreError
+from ccassure.store.tables import (
+    AssessmentRow,
+    AuditEventRow,
+    ComponentRow,
+    ProgrammeRow,
+    ResponseRow,
+)
+
+_SIMPLE_CHILDREN = (
+    ("risks", "risk"),
+    ("impacts", "impact"),
+    ("actions", "action"),
+    ("evaluations", "evaluation"),
+    ("signoffs", "signoff"),
+)
+
+
+def _table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+class StoreWriter:
+    """Everything a service may change, inside one transaction."""
+
+    def __init__(self, session: Session, now: str, actor: str) -> None:
+        self._session = session
+        self._now = now
+        self._actor = actor
+
+    def _execute_many(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._session.execute(insert(_table(table)), list(rows))
+
+    def component_id(self, programme: ProgrammeRef, component: ComponentRef) -> int:
+        found = self._session.exec(
+            select(ProgrammeRow).where(ProgrammeRow.key == programme.key)
+        ).first()
+        if found is None:
+            found = ProgrammeRow(key=programme.key, name=programme.name)
+            self._session.add(found)
+            self._session.flush()
+        assert found.id is not None
+        row = self._session.exec(
+            select(ComponentRow).where(
+                ComponentRow.programme_id == found.id, ComponentRow.key == component.key
+            )
+        ).first()
+        if row is None:
+            row = ComponentRow(programme_id=found.id, **component.model_dump())
+            self._session.add(row)
+            self._session.flush()
+        assert row.id is not None
+        return row.id
+
+    def insert_document(
+        self, document: AssessmentDocument, uid: str, version: int, status: str
+    ) -> int:
+        """Insert a whole assessment version with all its contents; returns its new id."""
+        header = document.assessment
+        row = AssessmentRow(
+            **header.model_dump(
+                exclude={"id", "uid", "version", "status", "programme", "component"}
+            ),
+            uid=uid,
+            version=version,
+            status=status,
+            component_id=self.component_id(header.programme, header.component),
+            sealed_hash=document.sealed_hash,
+            updated_at=self._now,
+        )
+        self._session.add(row)
+        self._session.flush()
+        assert row.id is not None
+        self._execute_many(
+            "response",
+            [
+                {
+                    **r.model_dump(exclude={"evidence"}),
+                    "assessment_id": row.id,
+                    "evidence_json": json.dumps(list(r.evidence)),
+                }
+                for r in document.responses
+            ],
+        )
+        for field, table in _SIMPLE_CHILDREN:
+            self._execute_many(
+                table,
+                [
+                    {**part.model_dump(), "assessment_id": row.id}
+                    for part in getattr(document, field)
+                ],
+            )
+        self._execute_many(
+            "attachment",
+            [
+                {**a.model_dump(exclude={"data_base64"}), "assessment_id": row.id, "data": a.data()}
+                for a in document.attachments
+            ],
+        )
+        self.add_issues(row.id, document.issues)
+        return row.id
+
+    def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> None:
+        """Insert issues in bulk, then their retests against the new issue ids."""
+        if not issues:
+            return
+        self._execute_many(
+            "issue",
+            [{**i.model_dump(exclude={"retests"}), "assessment_id": assessment_id} for i in issues],
+        )
+        if not any(issue.retests for issue in issues):
+            return
+        ids = self._session.exec(select(func.max(col(_table("issue").c.id)))).one()
+        first = int(ids) - len(issues) + 1
+        self._execute_many(
+            "retest",
+            [
+                {**retest.model_dump(), "issue_id": first + index}
+                for index, issue in enumerate(issues)
+                for retest in issue.retests
+            ],
+        )
+
+    def assessment(self, assessment_id: int) -> AssessmentRow:
+        row = self._session.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise StoreError(f"no assessment with id {assessment_id}", "invalid")
+        return row
+
+    def set_status(self, assessment_id: int, status: str, sealed_hash: str | None) -> None:
+        row = self.assessment(assessment_id)
+        row.status = status
+        row.sealed_hash = sealed_hash
+        row.updated_at = self._now
+        self._session.add(row)
+
+    def touch(self, assessment_id: int) -> None:
+        self._session.execute(
+            update(_table("assessment"))
+            .where(_table("assessment").c.id == assessment_id)
+            .values(updated_at=self._now)
+        )
+
+    def put_response(self, assessment_id: int, response: Response) -> None:
+        row = self._session.exec(
+            select(ResponseRow).where(
+                ResponseRow.assessment_id == assessment_id, ResponseRow.item == response.item
+            )
+        ).first()
+        if row is None:
+            row = ResponseRow(assessment_id=assessment_id, item=response.item)
+        row.value, row.comment = response.value, response.comment
+        row.evidence_json = json.dumps(list(response.evidence))
+        self._session.add(row)
+        self.touch(assessment_id)
+
+    def add_signoff(self, assessment_id: int, signoff: Signoff) -> None:
+        self._execute_many("signoff", [{**signoff.model_dump(), "assessment_id": assessment_id}])
+
+    def audit(self, action: str, assessment_id: int | None, **detail: Any) -> None:
+        self._session.add(
+            AuditEventRow(
+                at=self._now,
+                actor=self._actor,
+                action=action,
+                assessment_id=assessment_id,
+                detail_json=json.dumps(detail, sort_keys=True, default=str),
+            )
+        )

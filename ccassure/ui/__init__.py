@@ -1,0 +1,1 @@
+"""Desktop app: the only package that imports Qt (main window arrives with issue #3)."""
