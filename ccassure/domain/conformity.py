@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import get_args
 
-from ccassure.domain.document import AssessmentDocument
+from ccassure.domain.document import ISSUE_FIELDS, AssessmentDocument, IssueStatus, Severity
 from ccassure.domain.scoring import RISK_MATRIX
 from ccassure.domain.templates import Item, Template
 
@@ -87,3 +89,26 @@ def _list_problems(template: Template, document: AssessmentDocument) -> list[str
         if issue.criterion and issue.criterion not in criteria:
             found.append(f"issue {issue.ref}: {issue.criterion!r} is not a WCAG 2.2 criterion")
     return found
+
+
+def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -> str | None:
+    """The first row of bulk issue values (in ISSUE_FIELDS order) that does not fit, if any."""
+    index = {
+        name: ISSUE_FIELDS.index(name)
+        for name in ("ref", "title", "criterion", "severity", "status", "source")
+    }
+    allowed = {
+        "criterion": {"", *(item.wcag.number for _, item in template.items() if item.wcag)},
+        "severity": set(get_args(Severity)),
+        "status": set(get_args(IssueStatus)),
+        "source": {"manual", "axe"},
+    }
+    for number, row in enumerate(rows, 1):
+        if len(row) != len(ISSUE_FIELDS):
+            return f"issue row {number} has {len(row)} values, not {len(ISSUE_FIELDS)}"
+        if not row[index["ref"]] or not row[index["title"]]:
+            return f"issue row {number} needs a ref and a title"
+        for field, values in allowed.items():
+            if row[index[field]] not in values:
+                return f"issue row {number}: {field} {row[index[field]]!r} is not allowed"
+    return None

@@ -114,6 +114,9 @@ class Issue(_Part):
     retests: tuple[Retest, ...] = ()
 
 
+ISSUE_FIELDS: tuple[str, ...] = tuple(name for name in Issue.model_fields if name != "retests")
+
+
 class Evaluation(_Part):
     criterion: str = Field(pattern=r"^\d\.\d{1,2}\.\d{1,2}$")
     sample: str = Field(min_length=1)

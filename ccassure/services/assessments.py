@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ccassure.domain.completeness import Completeness, completeness
-from ccassure.domain.conformity import problems
+from ccassure.domain.conformity import bulk_issue_problem, problems
 from ccassure.domain.document import (
     AssessmentDocument,
     ComponentRef,
@@ -145,6 +145,21 @@ class AssessmentService:
             writer.add_issues(assessment_id, issues)
             writer.touch(assessment_id)
             writer.audit("issues.added", assessment_id, count=len(issues))
+
+    def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> None:
+        """Bulk issues as value rows in ISSUE_FIELDS order (imports and scale tests)."""
+        document = self.document_header_only(assessment_id)
+        self._check_editable(document)
+        template = self.template_for(document)
+        if document.assessment.kind != "accessibility":
+            raise ServiceError("issues belong to accessibility assessments")
+        problem = bulk_issue_problem(template, rows)
+        if problem:
+            raise ServiceError(problem)
+        with self._write() as writer:
+            writer.add_issue_rows(assessment_id, rows)
+            writer.touch(assessment_id)
+            writer.audit("issues.added", assessment_id, count=len(rows))
 
     def document_header_only(self, assessment_id: int) -> AssessmentDocument:
         summary = self.summary(assessment_id)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ccassure.domain.document import (
+    ISSUE_FIELDS,
     AssessmentDocument,
-    Issue,
     IssueStatus,
     Response,
     Severity,
@@ -95,36 +95,32 @@ def _load_one(service: AssessmentService, entry: dict[str, Any]) -> int:
     return assessment_id
 
 
-def synthetic_issues(criteria: list[str], count: int, start: int, seed: int) -> list[Issue]:
-    """Plausible, varied issues for scale tests; the same seed gives the same issues."""
+def synthetic_issue_rows(
+    criteria: list[str], count: int, start: int, seed: int
+) -> list[tuple[object, ...]]:
+    """Plausible, varied issues as value rows (ISSUE_FIELDS order); same seed, same rows."""
     rng = random.Random(seed)  # noqa: S311  (synthetic data, not security)
-    base = date(2025, 1, 6)
-    issues = []
-    for number in range(start, start + count):
-        screen, criterion = rng.choice(_SCREENS), rng.choice(criteria)
-        issues.append(
-            Issue.model_construct(
-                ref=f"SYN-{number:06d}",
-                title=f"{screen}: synthetic finding against {criterion}",
-                description="Generated for scale testing.",
-                criterion=criterion,
-                severity=rng.choice(_SEVERITIES),
-                status=rng.choice(_STATUSES),
-                assistive_tech=rng.choice(_AT),
-                at_version="",
-                os="Windows 11 23H2",
-                browser="desktop client 2.3",
-                screen=screen,
-                steps="",
-                expected="",
-                actual="",
-                source="manual",
-                rule_id="",
-                found_on=base + timedelta(days=rng.randrange(600)),
-                retests=(),
-            )
-        )
-    return issues
+    days = [(date(2025, 1, 6) + timedelta(days=n)).isoformat() for n in range(600)]
+    columns: dict[str, list[str]] = {
+        "screen": rng.choices(_SCREENS, k=count),
+        "criterion": rng.choices(criteria, k=count),
+        "severity": rng.choices(_SEVERITIES, k=count),
+        "status": rng.choices(_STATUSES, k=count),
+        "assistive_tech": rng.choices(_AT, k=count),
+        "found_on": rng.choices(days, k=count),
+        "ref": [f"SYN-{n:06d}" for n in range(start, start + count)],
+        "description": ["Generated for scale testing."] * count,
+        "os": ["Windows 11 23H2"] * count,
+        "browser": ["desktop client 2.3"] * count,
+        "source": ["manual"] * count,
+    }
+    columns["title"] = [
+        f"{screen}: synthetic finding against {criterion}"
+        for screen, criterion in zip(columns["screen"], columns["criterion"], strict=True)
+    ]
+    blank = [""] * count
+    ordered = [columns.get(field, blank) for field in ISSUE_FIELDS]
+    return list(zip(*ordered, strict=True))
 
 
 def add_synthetic_issues(
@@ -133,4 +129,4 @@ def add_synthetic_issues(
     header = service.document_header_only(assessment_id)
     template = service.template_for(header)
     criteria = [item.wcag.number for _, item in template.items() if item.wcag]
-    service.add_issues(assessment_id, synthetic_issues(criteria, count, 1, seed))
+    service.add_issue_rows(assessment_id, synthetic_issue_rows(criteria, count, 1, seed))

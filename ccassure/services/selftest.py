@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from functools import partial
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ccassure.domain.document import content_hash, parse_document, without_identity

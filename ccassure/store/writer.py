@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from ccassure.domain.document import (
+    ISSUE_FIELDS,
     AssessmentDocument,
     ComponentRef,
     Issue,
@@ -124,9 +126,8 @@ class StoreWriter:
         """Insert issues in bulk, then their retests against the new issue ids."""
         if not issues:
             return
-        self._execute_many(
-            "issue",
-            [{**i.model_dump(exclude={"retests"}), "assessment_id": assessment_id} for i in issues],
+        self.add_issue_rows(
+            assessment_id, [tuple(_sql_value(getattr(i, f)) for f in ISSUE_FIELDS) for i in issues]
         )
         if not any(issue.retests for issue in issues):
             return
@@ -139,6 +140,15 @@ class StoreWriter:
                 for index, issue in enumerate(issues)
                 for retest in issue.retests
             ],
+        )
+
+    def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> None:
+        """The bulk path: rows of values in ISSUE_FIELDS order, straight to the driver."""
+        columns = ", ".join(ISSUE_FIELDS)
+        marks = ", ".join("?" * len(ISSUE_FIELDS))
+        self._session.connection().exec_driver_sql(
+            f"INSERT INTO issue (assessment_id, {columns}) VALUES (?, {marks})",
+            [(assessment_id, *row) for row in rows],
         )
 
     def assessment(self, assessment_id: int) -> AssessmentRow:
@@ -187,3 +197,7 @@ class StoreWriter:
                 detail_json=json.dumps(detail, sort_keys=True, default=str),
             )
         )
+
+
+def _sql_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value

@@ -1,0 +1,71 @@
+"""Shared fixtures: real SQLite store files in temporary folders, templates, services."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ccassure.domain.document import ComponentRef, ProgrammeRef
+from ccassure.domain.templates import TemplateSet
+from ccassure.services.context import Context, build_context, load_template_set
+from ccassure.services.paths import AppPaths, builtin_resources
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMME = ProgrammeRef(key="cc-replacement", name="Command and Control replacement")
+CORE = ComponentRef(key="core-cc", name="Core C&C solution", supplier="Leidos")
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths(tmp_path / "data", tmp_path / "store.db")
+
+
+@pytest.fixture
+def templates(paths: AppPaths) -> TemplateSet:
+    return load_template_set(paths)
+
+
+@pytest.fixture
+def context(paths: AppPaths) -> Iterator[Context]:
+    built = build_context(paths, mode="create", today=lambda: date(2026, 11, 26))
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo store built once per session by the real command line; copy it before writing."""
+    folder = tmp_path_factory.mktemp("demo")
+    store = folder / "demo.db"
+    run_cli("--store", str(store), "--data-dir", str(folder / "data"), "demo", check=True)
+    return store
+
+
+@pytest.fixture
+def resources() -> Path:
+    return builtin_resources()
+
+
+def run_cli(*args: str, check: bool = False, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a child process, as a user or script would."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CCASSURE_STORE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "ccassure.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        **kwargs,  # type: ignore[call-overload]
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"ccassure {' '.join(args)} failed: {result.stderr}")
+    return result  # type: ignore[no-any-return]

@@ -1,0 +1,166 @@
+"""The SQLite store: durable settings, schema revisions, migrations, refusals and backups."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from ccassure.services.context import Context
+from ccassure.store.engine import create_store, make_engine, migrate, script_revisions
+from ccassure.store.errors import StoreError
+from ccassure.store.sqlite_file import HEAD, REVISIONS, inspect_store
+from ccassure.store.store import Store
+from tests.conftest import CORE, PROGRAMME
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    assert script_revisions() == list(REVISIONS)
+
+
+def test_migrations_build_exactly_the_tables(tmp_path: Path) -> None:
+    engine = create_store(tmp_path / "s.db")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_store_uses_wal_foreign_keys_and_full_sync(context: Context) -> None:
+    context.assessments.create("dpia", "DPIA", PROGRAMME, CORE)
+    engine = make_engine(context.store.path)
+    with engine.connect() as connection:
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous")
+        }
+    engine.dispose()
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2}
+    raw = sqlite3.connect(context.store.path)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persistent in the file
+    raw.close()
+
+
+def _newer(path: Path) -> None:
+    Store.create(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    raw.commit()
+    raw.close()
+
+
+def test_newer_store_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    _newer(path)
+    before = digest(path)
+    with pytest.raises(StoreError, match="newer version of ccassure") as caught:
+        Store.open(path)
+    assert caught.value.kind == "newer" and digest(path) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "not an SQLite database"),
+        (b"hello, world\n" * 50, "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x00" * 4000, "damaged|not a ccassure store"),
+    ],
+)
+def test_non_stores_are_refused_and_untouched(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "x.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=reason):
+        Store.open(path)
+    assert path.read_bytes() == content
+
+
+def test_other_sqlite_database_is_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE notes (text TEXT)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="not a ccassure store") as caught:
+        Store.open(path)
+    assert caught.value.kind == "not_a_store"
+
+
+def test_store_at_first_revision_upgrades_with_data_and_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = create_store(path, revision=REVISIONS[0])
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    raw.executescript("""
+        INSERT INTO programme (id, key, name) VALUES (1, 'cc', 'C&C');
+        INSERT INTO component (id, programme_id, key, name, supplier, description)
+            VALUES (1, 1, 'core', 'Core', 'Leidos', '');
+        INSERT INTO assessment (id, uid, kind, title, component_id, template_id,
+            template_version, status, version, owner, marking, created_on, summary, updated_at)
+            VALUES (1, 'u1', 'accessibility', 'Old audit', 1, 'accessibility-wcag22', 1,
+            'draft', 1, 'Tester', 'OFFICIAL', '2024-05-01', '', '');
+        INSERT INTO issue (assessment_id, ref, title, description, criterion, severity, status,
+            assistive_tech, at_version, os, browser, screen, steps, expected, actual, source,
+            rule_id) VALUES (1, 'A-1', 'No label', '', '1.3.1', 'serious', 'open', 'NVDA', '',
+            '', '', 'Form', '', '', '', 'manual', '');
+    """)
+    raw.commit()
+    raw.close()
+    assert inspect_store(path).revision == REVISIONS[0]
+
+    store = Store.open(path)
+    try:
+        assert inspect_store(path).revision == HEAD
+        document = store.reader().document(1)
+        assert document is not None
+        assert document.assessment.title == "Old audit"
+        assert [(i.ref, i.criterion, i.severity) for i in document.issues] == [
+            ("A-1", "1.3.1", "serious")
+        ]
+        names = {
+            r[0]
+            for r in sqlite3.connect(path).execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
+            )
+        }
+        assert {"audit_event", "ix_issue_assessment_severity"} <= names
+    finally:
+        store.close()
+    backups = list(tmp_path.glob("old.db.before-upgrade-from-0001-*.bak"))
+    assert len(backups) == 1
+    assert inspect_store(backups[0]).revision == REVISIONS[0]
+    kept = sqlite3.connect(backups[0])
+    assert kept.execute("SELECT title FROM assessment").fetchall() == [("Old audit",)]
+    kept.close()
+
+
+def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    create_store(path, revision=REVISIONS[0]).dispose()
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE audit_event (x INTEGER)")  # makes revision 0002 fail part-way
+    raw.commit()
+    raw.close()
+    before = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master").fetchall()
+    engine = make_engine(path)
+    with pytest.raises(Exception, match="audit_event"):
+        migrate(engine)
+    engine.dispose()
+    after = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master").fetchall()
+    assert after == before and inspect_store(path).revision == REVISIONS[0]
+
+
+def test_writes_are_all_or_nothing(context: Context) -> None:
+    store = context.store
+    with pytest.raises(RuntimeError), store.transaction() as writer:
+        writer.audit("first", None)
+        raise RuntimeError("crash in the middle of a change")
+    assert store.reader().table_counts()["audit_event"] == 0
