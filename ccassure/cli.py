@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from ccassure.domain.templates import KINDS
 from ccassure.services.context import Context, build_context, load_template_set
 from ccassure.services.paths import AppPaths, resolve_paths
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_ERROR = 0, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,10 +70,6 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("src", type=Path, metavar="SRC")
     command("self-test", "build a demo store in a temporary folder and check everything")
     return parser
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def _run(args: argparse.Namespace, paths: AppPaths) -> int:

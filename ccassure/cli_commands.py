@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import logging.handlers
+import sys
 import time
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def templates(template_set: TemplateSet, as_json: bool) -> int:
     else:
         print(cli_output.templates_text(template_set.templates))
     for error in template_set.errors:
-        print(f"ccassure: skipped a template: {error}", file=__import__("sys").stderr)
+        print(f"ccassure: skipped a template: {error}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -131,6 +131,34 @@ class AssessmentService:
             writer.put_response(assessment_id, response)
             writer.audit("response.saved", assessment_id, item=response.item)
 
+    def update_header(
+        self,
+        assessment_id: int,
+        *,
+        summary: str | None = None,
+        review_due: date | None = None,
+        title: str | None = None,
+        owner: str | None = None,
+    ) -> None:
+        """Change the editable header fields of a draft; None leaves a field as it is."""
+        document = self.document_header_only(assessment_id)
+        self._check_editable(document)
+        changes = {
+            k: v
+            for k, v in {
+                "summary": summary,
+                "review_due": review_due,
+                "title": title,
+                "owner": owner,
+            }.items()
+            if v is not None
+        }
+        updated = document.assessment.model_copy(update=changes)
+        Header.model_validate(updated.model_dump())
+        with self._write() as writer:
+            writer.update_header(assessment_id, changes)
+            writer.audit("assessment.updated", assessment_id, fields=sorted(changes))
+
     def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> None:
         document = self.document_header_only(assessment_id)
         self._check_editable(document)

@@ -90,6 +90,12 @@ def _load_one(service: AssessmentService, entry: dict[str, Any]) -> int:
     revision = entry.get("revision")
     if revision:
         assessment_id = service.start_new_version(assessment_id)
+        due = revision.get("review_due")
+        service.update_header(
+            assessment_id,
+            summary=revision.get("summary"),
+            review_due=date.fromisoformat(due) if due else None,
+        )
         for response in revision.get("responses", ()):
             service.set_response(assessment_id, Response.model_validate(response))
     return assessment_id

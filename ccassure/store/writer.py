@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -161,6 +161,13 @@ class StoreWriter:
         row = self.assessment(assessment_id)
         row.status = status
         row.sealed_hash = sealed_hash
+        row.updated_at = self._now
+        self._session.add(row)
+
+    def update_header(self, assessment_id: int, changes: Mapping[str, object]) -> None:
+        row = self.assessment(assessment_id)
+        for field, value in changes.items():
+            setattr(row, field, value)
         row.updated_at = self._now
         self._session.add(row)
 
