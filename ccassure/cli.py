@@ -13,7 +13,7 @@ from ccassure import __version__
 from ccassure.domain.errors import CcassureError
 from ccassure.domain.templates import KINDS
 from ccassure.services.context import Context, build_context, load_template_set
-from ccassure.services.paths import AppPaths, resolve_paths
+from ccassure.services.paths import STORE_ENV, AppPaths, resolve_paths
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -77,7 +77,8 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
 
     name = args.command or "gui"
     if name == "gui":
-        return commands.gui(paths, demo=bool(getattr(args, "demo", False)))
+        store_given = bool(args.store or os.environ.get(STORE_ENV))
+        return commands.gui(paths, bool(getattr(args, "demo", False)), store_given)
     if name == "init":
         build_context(paths, mode="create").close()
         print(f"Created an empty store at {paths.store}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ccassure import cli_output
 from ccassure.domain.templates import TemplateSet
-from ccassure.services.context import Context, build_context, load_template_set
+from ccassure.services.context import Context, load_template_set
 from ccassure.services.demo import build_demo
 from ccassure.services.errors import ServiceError
 from ccassure.services.paths import AppPaths, builtin_resources, resolve_paths
@@ -21,7 +21,6 @@ from ccassure.services.stores import backup_store, check_store, restore_store
 from ccassure.services.transfer import document_json, import_document, read_document_file
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-DEMO_STORE = Path("demo") / "ccassure-demo.db"
 
 
 def _json(data: object) -> None:
@@ -137,22 +136,11 @@ def self_test() -> int:
     return EXIT_OK if not failed else EXIT_FAILED
 
 
-def gui(paths: AppPaths, demo: bool) -> int:
-    """Until the desktop window lands, show what it would open: the programme's assessments."""
-    if demo:
-        paths = AppPaths(paths.data_dir, paths.data_dir / DEMO_STORE)
-    context = build_context(paths, mode="open_or_create" if demo else "open")
-    try:
-        if demo and not context.assessments.list_summaries():
-            build_demo(context.assessments, builtin_resources())
-        print(
-            f"ccassure {paths.store}\n(the desktop window arrives with the next release; "
-            "this is the programme it will open)\n"
-        )
-        print(cli_output.assessment_list(context.assessments.list_summaries()))
-    finally:
-        context.close()
-    return EXIT_OK
+def gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
+    """Open the desktop app (Qt is imported only now, never for the other commands)."""
+    from ccassure.ui.app import run_gui
+
+    return run_gui(paths, demo=demo, store_given=store_given)
 
 
 def log_unexpected(data_dir: str | None, exc: BaseException) -> Path:

@@ -36,3 +36,19 @@ class AssessmentSummary:
             "marking": self.marking,
             "review_due": self.review_due.isoformat() if self.review_due else None,
         }
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One row behind a dashboard figure or a search: something inside an assessment."""
+
+    assessment_id: int
+    ref: str
+    title: str
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    rows: tuple[ItemRow, ...]
+    total: int

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
+from ccassure.services.dashboard import DashboardService
 from ccassure.services.paths import AppPaths, builtin_resources
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -26,6 +27,7 @@ class Context:
     templates: TemplateSet
     store: Store
     assessments: AssessmentService
+    dashboard: DashboardService
 
     def close(self) -> None:
         self.store.close()
@@ -43,4 +45,31 @@ def build_context(
     target = store_path or paths.store
     opener = {"open": open_store, "create": create_store, "open_or_create": open_or_create}[mode]
     store = opener(target)
-    return Context(paths, templates, store, AssessmentService(store, templates, today, actor))
+    return Context(
+        paths,
+        templates,
+        store,
+        AssessmentService(store, templates, today, actor),
+        DashboardService(store, templates),
+    )
+
+
+DEMO_STORE = Path("demo") / "ccassure-demo.db"
+
+
+def demo_store_path(paths: AppPaths) -> Path:
+    return paths.data_dir / DEMO_STORE
+
+
+def build_demo_context(paths: AppPaths, today: Callable[[], date] = date.today) -> Context:
+    """The demo store under the data directory, built on first use."""
+    from ccassure.services.demo import build_demo
+
+    context = build_context(paths, "open_or_create", today, demo_store_path(paths))
+    try:
+        if not context.assessments.list_summaries():
+            build_demo(context.assessments, builtin_resources())
+    except BaseException:
+        context.close()
+        raise
+    return context

@@ -20,7 +20,7 @@ SELECT a.id, a.uid, a.kind, a.title, p.name AS programme, c.name AS component,
 FROM assessment a JOIN component c ON c.id = a.component_id
 JOIN programme p ON p.id = c.programme_id
 """
-_LATEST = "a.version = (SELECT MAX(b.version) FROM assessment b WHERE b.uid = a.uid)"
+LATEST = "a.version = (SELECT MAX(b.version) FROM assessment b WHERE b.uid = a.uid)"
 _CHILD_COLUMNS = {
     "risks": ("risk", ("id", "assessment_id")),
     "impacts": ("impact", ("id", "assessment_id")),
@@ -57,11 +57,17 @@ class StoreReader:
 
     def __init__(self, path: Path) -> None:
         try:
-            self._db = sqlite3.connect(path, timeout=5.0)
+            # Closed from whichever thread closes the store; used only on the opening thread.
+            self._db = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA query_only=ON")
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot be read ({exc})", "damaged") from None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, for the store's own query modules."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -71,7 +77,7 @@ class StoreReader:
     ) -> list[AssessmentSummary]:
         where, params = [], []
         if not all_versions:
-            where.append(_LATEST)
+            where.append(LATEST)
         if kind:
             where.append("a.kind = ?")
             params.append(kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,7 +37,9 @@ class Store:
     def __init__(self, path: Path, engine: Engine | None = None) -> None:
         self.path = path
         self._engine = engine
-        self._reader: StoreReader | None = None
+        self._local = threading.local()
+        self._readers: list[StoreReader] = []
+        self._lock = threading.Lock()
 
     @classmethod
     def create(cls, path: Path) -> Store:
@@ -55,9 +58,14 @@ class Store:
         return cls(path, open_for_writing(path))
 
     def reader(self) -> StoreReader:
-        if self._reader is None:
-            self._reader = StoreReader(self.path)
-        return self._reader
+        """This thread's reader: SQLite connections must stay on the thread that opened them."""
+        found: StoreReader | None = getattr(self._local, "reader", None)
+        if found is None:
+            found = StoreReader(self.path)
+            self._local.reader = found
+            with self._lock:
+                self._readers.append(found)
+        return found
 
     def _writing_engine(self) -> Engine:
         if self._engine is None:
@@ -82,9 +90,11 @@ class Store:
             raise _translate_write_error(self.path, exc) from None
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        with self._lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
+        self._local = threading.local()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -1,0 +1,261 @@
+"""The programme dashboard: status matrix, figures that need attention, and two charts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ccassure.domain.templates import KINDS
+from ccassure.services.dashboard import ISSUE_STATUSES, RATINGS, SEVERITIES, Dashboard, ItemQuery
+from ccassure.ui.a11y import name
+from ccassure.ui.charts import BarChart, Chart, Element, HeatMap
+from ccassure.ui.models import STATUS_LABELS, CountsModel, StatusMatrixModel
+
+
+def table_view(model: CountsModel | StatusMatrixModel, label: str, description: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    name(view, label, description)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return view
+
+
+def fit_height(view: QTableView) -> None:
+    """Show every row without an inner scroll bar; the page itself scrolls."""
+    view.resizeRowsToContents()
+    height = view.horizontalHeader().height() + 2 * view.frameWidth()
+    height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setMinimumHeight(height)
+    view.setMaximumHeight(height)
+
+
+class ChartPanel(QWidget):
+    """A chart and its table twin; T (or the button) switches between them."""
+
+    def __init__(self, chart: Chart, table: CountsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart = chart
+        self.table = table_view(
+            table, f"{chart.title} (table)", "The same figures as the chart, as a table"
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(chart)
+        self.stack.addWidget(self.table)
+        self.toggle = QPushButton("Show as &table")
+        name(
+            self.toggle,
+            f"Show {chart.title} as a table",
+            "Switch between the chart and a table of the same figures (shortcut T)",
+        )
+        self.toggle.clicked.connect(self.switch)
+        for widget in (chart, self.table):
+            widget.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        layout.addWidget(self.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """T on the chart or its table switches between them (one key away)."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_T
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.switch()
+            return True
+        return False
+
+    def switch(self) -> None:
+        showing_chart = self.stack.currentWidget() is self.chart
+        self.stack.setCurrentWidget(self.table if showing_chart else self.chart)
+        self.toggle.setText("Show as &chart" if showing_chart else "Show as &table")
+        if showing_chart:
+            fit_height(self.table)
+        shown = self.stack.currentWidget()
+        if shown is not None:
+            shown.setFocus()
+
+
+class DashboardPage(QScrollArea):
+    """Everything on one scrolling page; every figure opens the items behind it."""
+
+    open_items = Signal(object)
+    open_assessment = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        name(self, "Programme dashboard")
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        self.heading = QLabel("<h1>Programme dashboard</h1>")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.matrix = StatusMatrixModel(KINDS)
+        self.matrix_view = table_view(
+            self.matrix,
+            "Where each assessment stands",
+            "Components down, assessment kinds across; Enter opens the assessment",
+        )
+        self.matrix_view.activated.connect(self._matrix_activated)
+        layout.addWidget(self._group("Where each assessment stands", self.matrix_view))
+        layout.addWidget(self._attention_group())
+        self.issues = CountsModel(
+            [(s, s.title()) for s in SEVERITIES],
+            [(s, STATUS_LABELS[s]) for s in ISSUE_STATUSES],
+            "accessibility issues",
+        )
+        self.issues_view = table_view(
+            self.issues,
+            "Accessibility issues by severity and status",
+            "Severity down, status across; Enter lists the issues in a cell",
+        )
+        self.issues_view.activated.connect(self._issue_cell)
+        layout.addWidget(
+            self._group("Accessibility issues by severity and status", self.issues_view)
+        )
+        layout.addWidget(self._charts_group())
+        layout.addStretch(1)
+
+    def _group(self, title: str, *widgets: QWidget) -> QGroupBox:
+        group = QGroupBox(title)
+        group.setAccessibleName(title)
+        inner = QVBoxLayout(group)
+        for widget in widgets:
+            inner.addWidget(widget)
+        return group
+
+    def _attention_group(self) -> QGroupBox:
+        group = QGroupBox("Needs attention")
+        grid = QGridLayout(group)
+        self.figures: dict[str, QPushButton] = {}
+        entries = [
+            ("actions", ItemQuery("actions"), "Overdue actions"),
+            ("reviews", ItemQuery("reviews"), "Reviews due within 60 days"),
+            ("evidence", ItemQuery("evidence"), "Evidence expiring within 60 days"),
+        ]
+        entries += [
+            (f"risk-{r}", ItemQuery("risks", rating=r), f"Open risks, residual {r}")
+            for r in reversed(RATINGS)
+        ]
+        for position, (key, query, label) in enumerate(entries):
+            button = QPushButton(label)
+            button.setProperty("query", query)
+            button.clicked.connect(lambda _=False, q=query: self.open_items.emit(q))
+            self.figures[key] = button
+            grid.addWidget(button, position // 3, position % 3)
+        return group
+
+    def _charts_group(self) -> QGroupBox:
+        group = QGroupBox("Charts")
+        row = QHBoxLayout(group)
+        self.bars = BarChart("Open accessibility issues by severity")
+        self.bars_table = CountsModel(
+            [(s, s.title()) for s in SEVERITIES], [("open", "Open or retest failed")], "open issues"
+        )
+        self.bars.activated.connect(self.open_items.emit)
+        self.heat = HeatMap("Open risks by residual likelihood and severity", [], [])
+        self.heat_table = CountsModel([], [], "open risks")
+        self.heat.activated.connect(self.open_items.emit)
+        self.bars_panel = ChartPanel(self.bars, self.bars_table)
+        self.heat_panel = ChartPanel(self.heat, self.heat_table)
+        row.addWidget(self.bars_panel, 1)
+        row.addWidget(self.heat_panel, 1)
+        return group
+
+    def show_dashboard(self, data: Dashboard, programme: str) -> None:
+        self.heading.setText(
+            f"<h1>{_escape(programme)}</h1><p>Position on {data.today:%d %B %Y}</p>"
+        )
+        self.matrix.load(data.components, data.matrix)
+        fit_height(self.matrix_view)
+        figures = {
+            "actions": data.overdue_actions,
+            "reviews": data.reviews_due,
+            "evidence": data.evidence_due,
+        }
+        figures.update({f"risk-{r}": data.risks_by_rating.get(r, 0) for r in RATINGS})
+        for key, value in figures.items():
+            button = self.figures[key]
+            label = button.accessibleName().split(":")[0] or button.text().split(":")[0]
+            button.setText(f"{label}: {value:,}")
+            name(button, f"{label}: {value:,}", "Opens the list of these items")
+        self.issues.load(data.issues)
+        fit_height(self.issues_view)
+        by_severity = data.issues_by_severity
+        self.bars.set_elements(
+            [
+                Element(s.title(), by_severity[s], s, ItemQuery("issues", severity=s), 0, i)
+                for i, s in enumerate(SEVERITIES)
+            ]
+        )
+        self.bars_table.load({(s, "open"): n for s, n in by_severity.items()})
+        self._load_heat(data)
+
+    def _load_heat(self, data: Dashboard) -> None:
+        likelihoods = list(reversed(data.likelihoods))
+        self.heat.row_labels = [lk.title() for lk in likelihoods]
+        self.heat.column_labels = [s.title() for s in data.severities]
+        elements = []
+        for row, likelihood in enumerate(likelihoods):
+            for column, severity in enumerate(data.severities):
+                count = data.risk_grid.get((likelihood, severity), 0)
+                rating = data.grid_ratings.get((likelihood, severity), "")
+                elements.append(
+                    Element(
+                        f"{likelihood.title()} likelihood, {severity} severity",
+                        count,
+                        rating,
+                        ItemQuery("risks", likelihood=likelihood, impact=severity),
+                        row,
+                        column,
+                    )
+                )
+        self.heat.set_elements(elements)
+        self.heat_table.row_keys = tuple(likelihoods)
+        self.heat_table.row_headings = tuple(self.heat.row_labels)
+        self.heat_table.column_keys = tuple(data.severities)
+        self.heat_table.headings = tuple(self.heat.column_labels)
+        self.heat_table.load(data.risk_grid)
+
+    def _matrix_activated(self, index: QModelIndex) -> None:
+        found = self.matrix.summaries(index)
+        if len(found) == 1:
+            self.open_assessment.emit(found[0].id)
+        elif found:
+            self.open_items.emit(
+                ItemQuery("assessments", component=found[0].component, kind=found[0].kind)
+            )
+
+    def _issue_cell(self, index: QModelIndex) -> None:
+        severity, status = self.issues.keys(index)
+        self.open_items.emit(ItemQuery("issues", severity=severity, status=status))
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -1,0 +1,353 @@
+"""The main window: navigation on the left, dashboard or assessment in the middle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ccassure.domain.summary import ItemPage, ItemRow
+from ccassure.services.context import Context
+from ccassure.services.dashboard import Dashboard, ItemQuery
+from ccassure.ui.a11y import announce, name
+from ccassure.ui.dashboard import DashboardPage
+from ccassure.ui.document_html import document_html
+from ccassure.ui.errors import show_error
+from ccassure.ui.find import FindDialog
+from ccassure.ui.models import ItemsModel
+from ccassure.ui.navigation import NavigationPanel
+from ccassure.ui.pages import AssessmentPage, ItemsPage
+from ccassure.ui.settings import TEXT_SIZES, AppSettings
+from ccassure.ui.tasks import TaskControl, TaskRunner
+
+Opener = Callable[[TaskControl], Context]
+
+
+class MainWindow(QMainWindow):
+    """Paints first, then opens the store in the background and fills itself in."""
+
+    dashboard_shown = Signal()
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        runner: TaskRunner,
+        log_path: Path,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__()
+        self.settings, self.runner, self.log_path, self._today = settings, runner, log_path, today
+        self.context: Context | None = None
+        self.base_point_size = QApplication.font().pointSizeF()
+        self.setWindowTitle("ccassure")
+        name(self, "ccassure", "Compliance assurance for the C&C replacement programme")
+        self.pages = QStackedWidget()
+        self.loading = QLabel("Opening the store…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)
+        name(self.loading, "Status", "What ccassure is doing")
+        self.dashboard = DashboardPage()
+        self.items = ItemsPage()
+        self.assessment = AssessmentPage()
+        for page in (self.loading, self.dashboard, self.items, self.assessment):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+        self.navigation = NavigationPanel()
+        self.dock = QDockWidget("Navigation", self)
+        self.dock.setObjectName("navigation")
+        self.dock.setWidget(self.navigation)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.status = QLabel("Starting")
+        name(self.status, "Status")
+        self.statusBar().addWidget(self.status, 1)
+        self.find_dialog: FindDialog | None = None
+        self._connect()
+        self._menus()
+        self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
+        self.runner.busy_changed.connect(self._busy)
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
+        self.apply_text_size(settings.text_size)
+
+    def _connect(self) -> None:
+        self.navigation.open_assessment.connect(self.open_assessment)
+        self.dashboard.open_assessment.connect(self.open_assessment)
+        self.dashboard.open_items.connect(self.open_items)
+        self.items.open_assessment.connect(self.open_assessment)
+        for page in (self.items, self.assessment):
+            page.back.connect(self.show_dashboard)
+
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], None],
+        description: str,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(description)
+        action.setToolTip(description)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        store = bar.addMenu("&File")
+        self.actions_by_name = {
+            "quit": self._action(
+                store, "&Quit", QKeySequence.StandardKey.Quit, self._quit, "Close ccassure"
+            ),
+        }
+        edit = bar.addMenu("&Edit")
+        self.actions_by_name["find"] = self._action(
+            edit,
+            "&Find…",
+            QKeySequence.StandardKey.Find,
+            self.show_find,
+            "Find in titles, answers, comments and issues",
+        )
+        view = bar.addMenu("&View")
+        for key, text, shortcut, slot, tip in (
+            ("dashboard", "&Dashboard", "Ctrl+1", self.show_dashboard, "Show the dashboard"),
+            (
+                "refresh",
+                "&Refresh",
+                QKeySequence.StandardKey.Refresh,
+                self.refresh,
+                "Read the store again",
+            ),
+            (
+                "next_pane",
+                "&Next pane",
+                "F6",
+                lambda: self.cycle_pane(1),
+                "Move between the navigation and the main area",
+            ),
+            (
+                "previous_pane",
+                "&Previous pane",
+                "Shift+F6",
+                lambda: self.cycle_pane(-1),
+                "Move between the navigation and the main area",
+            ),
+            (
+                "larger",
+                "&Larger text",
+                QKeySequence.StandardKey.ZoomIn,
+                lambda: self.step_text(1),
+                "Make text larger",
+            ),
+            (
+                "smaller",
+                "&Smaller text",
+                QKeySequence.StandardKey.ZoomOut,
+                lambda: self.step_text(-1),
+                "Make text smaller",
+            ),
+            (
+                "reset_text",
+                "&Normal text size",
+                "Ctrl+0",
+                lambda: self.apply_text_size(100),
+                "Return text to its normal size",
+            ),
+        ):
+            self.actions_by_name[key] = self._action(view, text, shortcut, slot, tip)
+        view.addSeparator()
+        view.addAction(self.dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        self.actions_by_name["log"] = self._action(
+            help_menu,
+            "Where is the &log file?",
+            None,
+            lambda: self.say(f"The log file is {self.log_path}"),
+            "Say where the log file is",
+        )
+
+    # --- store and data -------------------------------------------------------------------
+    def open_store(self, opener: Opener, label: str) -> None:
+        self.say(f"Opening {label}…")
+        self.runner.run(f"open {label}", opener, self._store_opened, self._store_failed, write=True)
+
+    def _store_opened(self, context: Context) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.context = context
+        self.setWindowTitle(f"ccassure — {context.store.path.name}")
+        self.refresh()
+
+    def _store_failed(self, error: BaseException) -> None:
+        self.loading.setText(f"The store could not be opened.\n\n{error}")
+        self.report(error)
+
+    def refresh(self) -> None:
+        context = self.context
+        if context is None:
+            return
+        today = self._today()
+
+        def load(_control: TaskControl) -> tuple[Any, Dashboard]:
+            return context.assessments.list_summaries(), context.dashboard.build(today)
+
+        self.runner.run("read the store", load, self._loaded)
+
+    def _loaded(self, result: tuple[Any, Dashboard]) -> None:
+        summaries, data = result
+        self.navigation.load(summaries, data.today)
+        programme = summaries[0].programme if summaries else "No assessments yet"
+        self.dashboard.show_dashboard(data, programme)
+        if self.pages.currentWidget() is self.loading:
+            self.pages.setCurrentWidget(self.dashboard)
+        self.say(f"{len(summaries)} assessments loaded")
+        self.dashboard_shown.emit()
+
+    def open_assessment(self, assessment_id: int) -> None:
+        context = self.context
+        if context is None:
+            return
+
+        def load(_control: TaskControl) -> tuple[int, str, str]:
+            document = context.assessments.document(assessment_id)
+            template = context.assessments.template_for(document)
+            return assessment_id, document.assessment.title, document_html(document, template)
+
+        self.runner.run("open an assessment", load, self._assessment_loaded)
+
+    def _assessment_loaded(self, result: tuple[int, str, str]) -> None:
+        assessment_id, title, html = result
+        self.assessment.show_html(assessment_id, title, html)
+        self.pages.setCurrentWidget(self.assessment)
+        self.navigation.select(assessment_id)
+        self.assessment.view.setFocus()
+        self.say(f"Opened {title}")
+
+    def open_items(self, query: ItemQuery) -> None:
+        context = self.context
+        if context is None:
+            return
+        today = self._today()
+
+        def fetch(offset: int, limit: int) -> ItemPage:
+            return context.dashboard.items(query, today, offset, limit)
+
+        self.runner.run(
+            "list items",
+            lambda _c: fetch(0, ItemsModel.PAGE),
+            lambda page: self._items_loaded(query, page, fetch),
+        )
+
+    def _items_loaded(
+        self, query: ItemQuery, page: ItemPage, fetch: Callable[[int, int], ItemPage]
+    ) -> None:
+        title = query.describe().capitalize()
+        self.items.show_items(query.what, title, page, fetch)
+        self.pages.setCurrentWidget(self.items)
+        self.items.view.setFocus()
+        self.say(f"{title}: {page.total:,} items")
+
+    def show_dashboard(self) -> None:
+        if self.context is not None:
+            self.pages.setCurrentWidget(self.dashboard)
+            self.dashboard.matrix_view.setFocus()
+            self.say("Dashboard")
+
+    def show_find(self) -> None:
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self._search, self)
+            self.find_dialog.open_assessment.connect(self.open_assessment)
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.activateWindow()
+        self.find_dialog.query.setFocus()
+        self.find_dialog.query.selectAll()
+
+    def _search(self, text: str, done: Callable[[list[ItemRow]], None]) -> None:
+        context = self.context
+        if context is not None:
+            self.runner.run("find", lambda _c: context.dashboard.search(text), done)
+
+    # --- view -----------------------------------------------------------------------------
+    def cycle_pane(self, step: int) -> None:
+        panes: list[QWidget] = [self.navigation.tree, self._main_focus()]
+        if self.find_dialog is not None and self.find_dialog.isVisible():
+            panes.append(self.find_dialog.query)
+        focused = QApplication.focusWidget()
+        current = next(
+            (
+                i
+                for i, p in enumerate(panes)
+                if focused is not None and (p is focused or p.isAncestorOf(focused))
+            ),
+            -1,
+        )
+        target = panes[(current + step) % len(panes)]
+        target.activateWindow()
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _main_focus(self) -> QWidget:
+        page = self.pages.currentWidget()
+        if page is self.dashboard:
+            return self.dashboard.matrix_view
+        if page is self.items:
+            return self.items.view
+        if page is self.assessment:
+            return self.assessment.view
+        return page or self.pages
+
+    def apply_text_size(self, percent: int) -> None:
+        font = QApplication.font()
+        font.setPointSizeF(self.base_point_size * percent / 100)
+        QApplication.setFont(font)
+        self.settings.text_size = percent
+        self.say(f"Text size {percent}%")
+
+    def step_text(self, step: int) -> None:
+        current = self.settings.text_size
+        position = TEXT_SIZES.index(current) if current in TEXT_SIZES else 0
+        self.apply_text_size(TEXT_SIZES[max(0, min(len(TEXT_SIZES) - 1, position + step))])
+
+    def say(self, message: str) -> None:
+        """Status bar text and a screen-reader announcement of the same."""
+        self.status.setText(message)
+        if self.pages.currentWidget() is self.loading:
+            self.loading.setText(message)
+        announce(self.status, message)
+
+    def _busy(self, running: int) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if running else Qt.CursorShape.ArrowCursor)
+
+    def report(self, error: BaseException) -> None:
+        self.say(f"Problem: {error}")
+        self.last_error_box = show_error(self, error, self.log_path)
+
+    def _quit(self) -> None:
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.runner.wait()
+        if self.context is not None:
+            self.context.close()
+        super().closeEvent(event)

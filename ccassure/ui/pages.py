@@ -1,0 +1,102 @@
+"""The main area's other pages: an assessment (read-only for now) and a list of items."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ccassure.domain.summary import ItemPage
+from ccassure.ui.a11y import name
+from ccassure.ui.models import ROW_ROLE, ItemsModel
+
+HEADINGS = {
+    "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
+    "risks": ["Ref", "Risk", "Residual", "Owner"],
+    "actions": ["Ref", "Action", "Owner", "Due", "Status"],
+    "evidence": ["Item", "Assessment", "Expires"],
+    "reviews": ["Version", "Assessment", "Kind", "Status", "Review due"],
+    "assessments": ["Version", "Assessment", "Kind", "Status", "Review due"],
+    "find": ["Where", "Text", "Found in", "Assessment"],
+}
+
+
+class _Page(QWidget):
+    back = Signal()
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QVBoxLayout(self)
+        self.back_button = QPushButton("← &Back to the dashboard")
+        name(self.back_button, "Back to the dashboard", "Return to the programme dashboard")
+        self.back_button.clicked.connect(self.back.emit)
+        self.layout_.addWidget(self.back_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.layout_.addWidget(self.heading)
+        name(self, label)
+
+
+class AssessmentPage(_Page):
+    """The whole document, escaped, in a read-only browser."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Assessment", parent)
+        self.heading.hide()
+        self.view = QTextBrowser()
+        self.view.setOpenLinks(False)
+        self.view.setTabChangesFocus(True)
+        name(self.view, "Assessment document", "The assessment, read-only")
+        self.layout_.addWidget(self.view, 1)
+        self.assessment_id = 0
+
+    def show_html(self, assessment_id: int, title: str, html: str) -> None:
+        self.assessment_id = assessment_id
+        self.view.setHtml(html)
+        name(self.view, f"Assessment document: {title}", "The assessment, read-only")
+
+
+class ItemsPage(_Page):
+    """A list behind a dashboard figure or a search; Enter opens the item's assessment."""
+
+    open_assessment = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Items", parent)
+        self.model = ItemsModel(HEADINGS["issues"])
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTabKeyNavigation(False)
+        self.view.setWordWrap(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.activated.connect(self._activated)
+        name(self.view, "Items", "Enter opens the assessment that holds the selected item")
+        self.layout_.addWidget(self.view, 1)
+
+    def show_items(self, what: str, title: str, first: ItemPage, fetch: object) -> None:
+        self.model.reset(HEADINGS.get(what, HEADINGS["issues"]), fetch, first)  # type: ignore[arg-type]
+        shown = f"{first.total:,} item{'s' if first.total != 1 else ''}"
+        self.heading.setText(f"{title} — {shown}")
+        name(self.view, f"{title}: {shown}", "Enter opens the assessment that holds the item")
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), 420))
+        if first.total:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def _activated(self, index: QModelIndex) -> None:
+        ident = self.model.data(index, ROW_ROLE)
+        if ident is not None:
+            self.open_assessment.emit(int(ident))

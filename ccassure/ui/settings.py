@@ -1,0 +1,56 @@
+"""Remembered choices: last store, first-run answer, window layout, text size (QSettings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+TEXT_SIZES = (100, 125, 150, 175, 200)
+
+
+class AppSettings:
+    """An INI file under the data directory, so each data directory keeps its own choices."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._qt = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+    def _text(self, key: str) -> str:
+        value = self._qt.value(key, "")
+        return str(value) if value is not None else ""
+
+    @property
+    def store(self) -> Path | None:
+        value = self._text("store/path")
+        return Path(value) if value else None
+
+    @store.setter
+    def store(self, path: Path) -> None:
+        self._qt.setValue("store/path", str(path))
+        self._qt.sync()
+
+    @property
+    def text_size(self) -> int:
+        try:
+            value = int(self._text("view/text_size") or 100)
+        except ValueError:
+            return 100
+        return value if value in TEXT_SIZES else 100
+
+    @text_size.setter
+    def text_size(self, percent: int) -> None:
+        self._qt.setValue("view/text_size", percent)
+        self._qt.sync()
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        geometry, state = self._qt.value("window/geometry"), self._qt.value("window/state")
+        return (
+            geometry if isinstance(geometry, QByteArray) else None,
+            state if isinstance(state, QByteArray) else None,
+        )
+
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._qt.setValue("window/geometry", geometry)
+        self._qt.setValue("window/state", state)
+        self._qt.sync()

@@ -1,0 +1,188 @@
+"""The desktop window driven by keyboard, offscreen: open the demo, navigate, drill down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from ccassure.services.paths import AppPaths
+from ccassure.ui.app import demo_opener, opener_for
+from ccassure.ui.main_window import MainWindow
+from ccassure.ui.navigation import ID_ROLE
+from ccassure.ui.settings import AppSettings
+from ccassure.ui.tasks import TaskRunner
+from tests.ui_helpers import accessible_name, focusable, tab_cycle
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
+    settings = AppSettings(paths.data_dir)
+    built = MainWindow(settings, TaskRunner(), tmp_path / "ccassure.log", lambda: TODAY)
+    qtbot.addWidget(built)
+    built.show()
+    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
+        built.open_store(demo_opener(paths), "the demo programme")
+    yield built
+    built.runner.wait()
+    built.close()
+
+
+def focused() -> object:
+    return QApplication.focusWidget()
+
+
+def test_open_demo_and_navigate_by_keyboard(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.pages.currentWidget() is window.dashboard
+    assert window.dashboard.matrix.rowCount() == 3
+    window.dashboard.matrix_view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert focused() is window.navigation.tree
+    tree = window.navigation.tree
+    tree.setCurrentIndex(tree.model().index(0, 0))
+    ident = None
+    for _ in range(6):
+        qtbot.keyClick(tree, Qt.Key.Key_Down)
+        ident = tree.currentIndex().data(ID_ROLE)
+        if ident is not None:
+            break
+    assert ident is not None
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.assessment, timeout=10_000)
+    assert window.assessment.assessment_id == ident
+    text = window.assessment.view.toPlainText()
+    assert "Not answered" in text or "required" in text
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert focused() is window.navigation.tree
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.dashboard
+
+
+def test_dashboard_figures_open_the_items_behind_them(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    for key, button in window.dashboard.figures.items():
+        expected = int(button.text().rsplit(":", 1)[1].replace(",", ""))
+        button.setFocus()
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
+        assert window.items.model.total == expected, key
+        if expected:
+            window.items.view.setFocus()
+            qtbot.keyClick(window.items.view, Qt.Key.Key_Return)
+            qtbot.waitUntil(
+                lambda: window.pages.currentWidget() is window.assessment, timeout=10_000
+            )
+        window.show_dashboard()
+
+
+def test_issue_cells_and_chart_bars_open_matching_issues(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    issues = window.dashboard.issues
+    view = window.dashboard.issues_view
+    index = issues.index(1, 0)  # serious, open
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
+    assert window.items.model.total == issues.counts[("serious", "open")] > 0
+    assert {r.details[:2] for r in window.items.model.rows} == {("serious", "open")}
+    window.show_dashboard()
+    bars = window.dashboard.bars
+    bars.setFocus()
+    qtbot.keyClick(bars, Qt.Key.Key_Right)
+    assert bars.current == 1
+    qtbot.keyClick(bars, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
+    assert window.items.model.total == sum(
+        n for (s, _), n in issues.counts.items() if s == "serious"
+    )
+    assert "Serious: " in bars.accessibleDescription()
+
+
+def test_chart_has_a_table_one_key_away(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel = window.dashboard.heat_panel
+    panel.chart.setFocus()
+    qtbot.keyClick(panel.chart, Qt.Key.Key_T)
+    assert panel.stack.currentWidget() is panel.table
+    model = panel.table.model()
+    total = sum(
+        int(model.index(r, c).data().replace(",", ""))
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    )
+    assert total == sum(window.dashboard.heat_table.counts.values()) > 0
+    qtbot.keyClick(panel.table, Qt.Key.Key_T)
+    assert panel.stack.currentWidget() is panel.chart
+
+
+def test_find_across_titles_answers_and_issues(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.find_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: focused() is dialog.query, timeout=5_000)
+    qtbot.keyClicks(dialog.query, "keyboard")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=10_000)
+    places = {dialog.model.rows[r].ref for r in range(dialog.model.rowCount())}
+    assert "issue" in places
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert focused() is dialog.results
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.assessment, timeout=10_000)
+
+
+def test_filters_narrow_the_navigation(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel = window.navigation
+    assert panel.count.text().startswith("7 ")
+    panel.kind.setCurrentIndex(panel.kind.findData("environmental"))
+    assert panel.count.text().startswith("3 ")
+    panel.status.setCurrentIndex(panel.status.findData("approved"))
+    assert panel.count.text().startswith("1 ")
+    panel.kind.setCurrentIndex(0)
+    panel.status.setCurrentIndex(0)
+    panel.due.setChecked(True)
+    shown = int(panel.count.text().split()[0])
+    assert 0 < shown < 7
+    assert str(shown) in window.dashboard.figures["reviews"].text()
+
+
+def test_every_focusable_control_is_named_and_tab_goes_round(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    controls = focusable(window)
+    unnamed = [w for w in controls if not accessible_name(w).strip()]
+    assert unnamed == [], [repr(w) for w in unnamed]
+    visited = tab_cycle(qtbot, window.navigation.kind)
+    missing = [w for w in controls if w not in visited]
+    assert missing == [], [f"{w!r} {accessible_name(w)}" for w in missing]
+
+
+def test_text_size_200_percent_keeps_text_whole(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1366, 768)
+    window.apply_text_size(200)
+    qtbot.wait(50)
+    for button in window.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.fontMetrics().horizontalAdvance(
+                button.text().replace("&", "")
+            )
+            assert button.height() >= button.fontMetrics().height()
+    assert window.settings.text_size == 200
+    window.apply_text_size(100)
+
+
+def test_bad_store_gets_a_clear_dialog_and_the_window_stays(
+    qtbot,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    newer = tmp_path / "newer.db"
+    newer.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    paths = AppPaths(tmp_path / "data", newer)
+    window.open_store(opener_for(paths, newer, "open"), "newer.db")
+    qtbot.waitUntil(lambda: hasattr(window, "last_error_box"), timeout=10_000)
+    box = window.last_error_box
+    assert "damaged" in box.text().lower() or "not a ccassure store" in box.text().lower()
+    assert window.isVisible() and window.context is not None  # still working on the demo
