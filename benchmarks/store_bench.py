@@ -29,7 +29,7 @@ db = sqlite3.connect(sys.argv[1])
 db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
 db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, assessment_id INTEGER, {ISSUE_COLUMNS})")
 db.execute("CREATE INDEX ix1 ON issue (assessment_id)")
-db.execute("CREATE INDEX ix2 ON issue (assessment_id, severity)")
+db.execute("CREATE INDEX ix2 ON issue (assessment_id, severity, status)")
 db.execute("CREATE INDEX ix3 ON issue (assessment_id, status)")
 rng = random.Random(1)
 rows = [(1, f"SYN-{{n:06d}}", f"Screen: synthetic finding {{n}}", "Generated for scale testing.",

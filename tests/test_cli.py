@@ -262,7 +262,9 @@ def test_broken_user_template_is_reported_and_the_rest_load(tmp_path: Path) -> N
         (["show", "999999"], "no assessment with id 999999"),
         (["show", "abc"], "invalid int value"),
         (["frobnicate"], "invalid choice"),
-        (["demo", "--scale", "-5"], "zero or more"),
+        (["demo", "--scale", "-5"], "between 0 and"),
+        (["demo", "--scale", "99999999999999999999"], "between 0 and"),
+        (["show", "99999999999999999999"], "no assessment with id"),
     ],
 )
 def test_bad_arguments_get_one_line(store: Path, args: list[str], message: str) -> None:
@@ -280,3 +282,56 @@ def test_self_test_passes(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(tmp_path), "self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout and "FAIL" not in result.stdout
+
+
+def test_backup_of_a_damaged_store_is_refused(store: Path, tmp_path: Path) -> None:
+    data = bytearray(store.read_bytes())
+    page = 4096
+    data[page * 3 : page * 3 + 600] = b"\xff" * 600  # scribble over a table page
+    store.write_bytes(bytes(data))
+    backup = tmp_path / "b.db"
+    result = cli(store, "backup", str(backup))
+    one_line_error(result, "damaged")
+    assert not backup.exists()
+
+
+def test_restore_never_moves_a_folder_or_a_newer_store(store: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.db"
+    assert cli(store, "backup", str(backup)).returncode == 0
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("years of work", "utf-8")
+    one_line_error(run_cli("--store", str(folder), "restore", str(backup)), "will not restore")
+    assert (folder / "thesis.txt").read_text("utf-8") == "years of work"
+    _newer(store)
+    before = digest(store)
+    one_line_error(cli(store, "restore", str(backup)), "will not restore")
+    assert digest(store) == before
+
+
+def test_backups_of_other_stores_are_not_pruned(tmp_path: Path, demo_store: Path) -> None:
+    odd = tmp_path / "a[b].db"
+    shutil.copy(demo_store, odd)
+    neighbours = [tmp_path / f"ab.db.before-import-2020010{n}T000000000000Z.bak" for n in range(7)]
+    for path in neighbours:
+        path.write_bytes(b"someone else's backup")
+    entry = ok_json(odd, "list")[0]
+    doc = tmp_path / "doc.json"
+    doc.write_text(cli(odd, "show", str(entry["id"]), "--json").stdout, "utf-8")
+    for _ in range(6):
+        assert cli(odd, "import", str(doc)).returncode == 0
+    assert all(path.exists() for path in neighbours)
+    assert len(list(tmp_path.glob("a[[]b].db.before-import-*.bak"))) == 5
+
+
+def test_control_characters_cannot_forge_rows(store: Path, tmp_path: Path) -> None:
+    entry = next(a for a in ok_json(store, "list") if a["status"] == "draft")
+    document = ok_json(store, "show", str(entry["id"]))
+    document["assessment"]["title"] = "Real\n99  dpia  approved  v1  Forged\x1b[2J"
+    path = tmp_path / "spoof.json"
+    path.write_text(json.dumps(document), "utf-8")
+    assert cli(store, "import", str(path)).returncode == 0
+    listing = cli(store, "list").stdout
+    assert "\x1b" not in listing
+    assert len(listing.splitlines()) == len(ok_json(store, "list")) + 1
+    assert "\\x0a99" in listing

@@ -131,7 +131,7 @@ def test_store_at_first_revision_upgrades_with_data_and_backup(tmp_path: Path) -
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
             )
         }
-        assert {"audit_event", "ix_issue_assessment_severity"} <= names
+        assert {"audit_event", "ix_issue_assessment_severity_status"} <= names
     finally:
         store.close()
     backups = list(tmp_path.glob("old.db.before-upgrade-from-0001-*.bak"))
@@ -164,3 +164,103 @@ def test_writes_are_all_or_nothing(context: Context) -> None:
         writer.audit("first", None)
         raise RuntimeError("crash in the middle of a change")
     assert store.reader().table_counts()["audit_event"] == 0
+
+
+REBUILD = '''"""Test-only revision: rebuild the assessment table, as a column change would."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("assessment", recreate="always") as batch:
+        batch.add_column(sa.Column("extra", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_rebuilding_a_parent_table_keeps_its_children(context: Context, tmp_path: Path) -> None:
+    import shutil
+
+    from ccassure.store.engine import MIGRATIONS
+
+    service = context.assessments
+    dpia = service.create("dpia", "DPIA", PROGRAMME, CORE)
+    from ccassure.domain.document import Response
+
+    service.set_response(dpia, Response(item="step1.aims", value="Answer"))
+    context.close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts)
+    (scripts / "versions" / "9001_rebuild.py").write_text(REBUILD, "utf-8")
+    engine = make_engine(context.store.path)
+    migrate(engine, "head", scripts)
+    engine.dispose()
+    db = sqlite3.connect(context.store.path)
+    assert db.execute("SELECT COUNT(*) FROM response").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM audit_event").fetchone()[0] >= 2
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.close()
+
+
+def test_a_change_prepared_on_stale_data_is_refused(context: Context) -> None:
+    from ccassure.domain.document import Response
+
+    service = context.assessments
+    dpia = service.create("dpia", "DPIA", PROGRAMME, CORE)
+    stale = context.store.reader().stamp(dpia)
+    service.set_response(dpia, Response(item="step1.aims", value="First"))
+    with (
+        pytest.raises(StoreError, match="changed elsewhere") as caught,
+        context.store.transaction() as writer,
+    ):
+        writer.expect(dpia, stale)
+    assert caught.value.kind == "conflict"
+
+    import ccassure.services.assessments as module
+
+    real = module.problems
+    template = service.template_for(service.document(dpia))
+
+    def approve_meanwhile(*args: object) -> list[str]:
+        module.problems = real
+        other = Store(context.store.path)
+        other_service = module.AssessmentService(other, context.templates, service._today)
+        other_service.update_header(dpia, summary="changed meanwhile")
+        other.close()
+        return real(*args)  # type: ignore[arg-type]
+
+    module.problems = approve_meanwhile  # type: ignore[assignment]
+    try:
+        with pytest.raises(StoreError, match="changed elsewhere"):
+            service.set_response(dpia, Response(item="step1.why-needed", value="Second"))
+    finally:
+        module.problems = real
+    assert template is not None
+    answers = {r.item for r in service.document(dpia).responses}
+    assert "step1.why-needed" not in answers
+    assert service.document(dpia).assessment.summary == "changed meanwhile"
+
+
+def test_a_failed_demo_leaves_nothing_behind(
+    context: Context, monkeypatch: pytest.MonkeyPatch, resources: Path
+) -> None:
+    import ccassure.services.demo as demo
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(demo, "add_synthetic_issues", explode)
+    with pytest.raises(RuntimeError):
+        demo.build_demo(context.assessments, resources, scale=10)
+    counts = context.store.reader().table_counts()
+    assert counts["assessment"] == counts["programme"] == counts["issue"] == 0
+    assert demo.build_demo(context.assessments, resources).assessment_ids

@@ -44,6 +44,7 @@ def problems(template: Template, document: AssessmentDocument) -> list[str]:
             if problem:
                 found.append(problem)
         seen.add(response.item)
+    found.extend(_part_problems(document))
     found.extend(_risk_problems(template, document))
     found.extend(_list_problems(template, document))
     roles = {role.key for role in template.signoff_roles}
@@ -88,7 +89,27 @@ def _list_problems(template: Template, document: AssessmentDocument) -> list[str
     for issue in document.issues:
         if issue.criterion and issue.criterion not in criteria:
             found.append(f"issue {issue.ref}: {issue.criterion!r} is not a WCAG 2.2 criterion")
+    for evaluation in document.evaluations:
+        if evaluation.criterion not in criteria:
+            found.append(f"evaluation of {evaluation.criterion!r}: not a WCAG 2.2 criterion")
     return found
+
+
+_KIND_OF_PART = {
+    "risks": "dpia",
+    "impacts": "eia",
+    "issues": "accessibility",
+    "evaluations": "accessibility",
+}
+
+
+def _part_problems(document: AssessmentDocument) -> list[str]:
+    kind = document.assessment.kind
+    return [
+        f"{part} belong only to {owner} assessments, not {kind}"
+        for part, owner in _KIND_OF_PART.items()
+        if getattr(document, part) and kind != owner
+    ]
 
 
 def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -> str | None:
@@ -111,4 +132,63 @@ def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -
         for field, values in allowed.items():
             if row[index[field]] not in values:
                 return f"issue row {number}: {field} {row[index[field]]!r} is not allowed"
+        for position, value in enumerate(row):
+            problem = _bulk_value_problem(ISSUE_FIELDS[position], value)
+            if problem:
+                return f"issue row {number}: {problem}"
     return None
+
+
+def _bulk_value_problem(field: str, value: object) -> str | None:
+    if field == "found_on":
+        if value in (None, ""):
+            return None
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return f"found_on {value!r} is not a date (YYYY-MM-DD)"
+        return None
+    if not isinstance(value, str):
+        return f"{field} must be text, not {type(value).__name__}"
+    return None
+
+
+def status_problems(template: Template, document: AssessmentDocument) -> list[str]:
+    """What a document must satisfy to arrive with its status: what the workflow would demand."""
+    from ccassure.domain.completeness import completeness
+    from ccassure.domain.document import content_hash
+
+    status, sealed = document.assessment.status, document.sealed_hash
+    if status in ("draft", "changes_requested"):
+        if sealed is not None or document.signoffs:
+            return [f"a {status.replace('_', ' ')} document cannot carry a seal or sign-offs"]
+        return []
+    state = completeness(template, document)
+    if not state.complete:
+        return [
+            f"a document {status.replace('_', ' ')} must answer every required item; "
+            f"{len(state.missing)} unanswered, first {state.missing[0]}"
+        ]
+    if status == "in_review":
+        return (
+            ["a document in review cannot carry a seal or sign-offs"]
+            if (sealed is not None or document.signoffs)
+            else []
+        )
+    if sealed is None:
+        return ["an approved document must carry its sealed_hash"]
+    actual = content_hash(document)
+    if actual != sealed:
+        return [
+            f"the document was altered after it was sealed (content hash {actual[:12]}… "
+            f"does not match the seal {sealed[:12]}…)"
+        ]
+    signed = {s.role for s in document.signoffs}
+    missing = [r.label for r in template.signoff_roles if r.required and r.key not in signed]
+    if missing:
+        return [f"an approved document needs sign-off from: {'; '.join(missing)}"]
+    return [
+        f"sign-off {s.role} was given for different content"
+        for s in document.signoffs
+        if s.content_hash != sealed
+    ]

@@ -9,10 +9,18 @@ import json
 from datetime import date
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ccassure.domain.errors import CcassureError
-from ccassure.domain.templates import KEY_PATTERN, Kind
+from ccassure.domain.kinds import Kind
+from ccassure.domain.templates import KEY_PATTERN
 
 FORMAT: Final = "ccassure.assessment"
 FORMAT_VERSION: Final = 1
@@ -29,7 +37,7 @@ class DocumentError(CcassureError):
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
 
 
 class ProgrammeRef(_Part):
@@ -140,6 +148,8 @@ class Attachment(_Part):
             data = self.data()
         except binascii.Error:
             raise ValueError(f"attachment {self.name!r}: data is not valid base64") from None
+        if base64.b64encode(data).decode("ascii") != self.data_base64:
+            raise ValueError(f"attachment {self.name!r}: data is not in canonical base64")
         if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
             raise ValueError(f"attachment {self.name!r}: data does not match its size and SHA-256")
         return self
@@ -202,6 +212,12 @@ class AssessmentDocument(_Part):
     attachments: tuple[Attachment, ...] = ()
     signoffs: tuple[Signoff, ...] = ()
 
+    @field_validator("responses")
+    @classmethod
+    def _responses_in_item_order(cls, value: tuple[Response, ...]) -> tuple[Response, ...]:
+        """Responses are keyed by item, so one order (by item key) is the canonical one."""
+        return tuple(sorted(value, key=lambda response: response.item))
+
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -246,12 +262,30 @@ def without_identity(data: dict[str, Any]) -> dict[str, Any]:
     return dict(copy)
 
 
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKeyError(repr(key))
+        data[key] = value
+    return data
+
+
 def parse_document(text: str | bytes, source: str) -> AssessmentDocument:
     """Read a document from JSON text; any problem raises DocumentError naming the field."""
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (json.JSONDecodeError, UnicodeError) as exc:
         raise DocumentError(f"{source}: not a JSON document ({exc})") from None
+    except RecursionError:
+        raise DocumentError(f"{source}: not a JSON document (nested too deeply)") from None
+    except _DuplicateKeyError as exc:
+        raise DocumentError(f"{source}: the key {exc} appears twice in one object") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DocumentError(
             f"{source}: not a ccassure assessment document (format is not {FORMAT})"

@@ -20,8 +20,9 @@ from ccassure.domain.document import (
     Signoff,
     content_hash,
 )
+from ccassure.domain.kinds import KINDS
 from ccassure.domain.summary import AssessmentSummary
-from ccassure.domain.templates import KINDS, Template, TemplateSet
+from ccassure.domain.templates import Template, TemplateSet
 from ccassure.domain.workflow import WorkflowError, can_start_new_version, check_editable
 from ccassure.domain.workflow import next_status as workflow_next_status
 from ccassure.services.errors import ServiceError
@@ -121,6 +122,7 @@ class AssessmentService:
         return new_id
 
     def set_response(self, assessment_id: int, response: Response) -> None:
+        stamp = self._stamp(assessment_id)
         document = self.document(assessment_id)
         self._check_editable(document)
         fixed = document.model_copy(update={"responses": (response,)})
@@ -128,6 +130,7 @@ class AssessmentService:
         if found:
             raise ServiceError(found[0])
         with self._write() as writer:
+            writer.expect(assessment_id, stamp)
             writer.put_response(assessment_id, response)
             writer.audit("response.saved", assessment_id, item=response.item)
 
@@ -141,6 +144,7 @@ class AssessmentService:
         owner: str | None = None,
     ) -> None:
         """Change the editable header fields of a draft; None leaves a field as it is."""
+        stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
         changes = {
@@ -156,10 +160,12 @@ class AssessmentService:
         updated = document.assessment.model_copy(update=changes)
         Header.model_validate(updated.model_dump())
         with self._write() as writer:
+            writer.expect(assessment_id, stamp)
             writer.update_header(assessment_id, changes)
             writer.audit("assessment.updated", assessment_id, fields=sorted(changes))
 
     def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> None:
+        stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
         if document.assessment.kind != "accessibility":
@@ -170,12 +176,14 @@ class AssessmentService:
         if found:
             raise ServiceError(found[0])
         with self._write() as writer:
+            writer.expect(assessment_id, stamp)
             writer.add_issues(assessment_id, issues)
             writer.touch(assessment_id)
             writer.audit("issues.added", assessment_id, count=len(issues))
 
     def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> None:
         """Bulk issues as value rows in ISSUE_FIELDS order (imports and scale tests)."""
+        stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
         template = self.template_for(document)
@@ -185,6 +193,7 @@ class AssessmentService:
         if problem:
             raise ServiceError(problem)
         with self._write() as writer:
+            writer.expect(assessment_id, stamp)
             writer.add_issue_rows(assessment_id, rows)
             writer.touch(assessment_id)
             writer.audit("issues.added", assessment_id, count=len(rows))
@@ -197,6 +206,7 @@ class AssessmentService:
 
     def transition(self, assessment_id: int, name: str, signoffs: Sequence[Signoff] = ()) -> str:
         """Move through the workflow; approving seals the version and records its sign-offs."""
+        stamp = self._stamp(assessment_id)
         document = self.document(assessment_id)
         try:
             target = workflow_next_status(document.assessment.status, name)
@@ -225,6 +235,7 @@ class AssessmentService:
             if found:
                 raise ServiceError(found[0])
         with self._write() as writer:
+            writer.expect(assessment_id, stamp)
             writer.set_status(assessment_id, target, sealed)
             for signoff in signoffs if target == "approved" else ():
                 writer.add_signoff(assessment_id, signoff)
@@ -254,6 +265,18 @@ class AssessmentService:
             }
         )
         return self.add_document(draft, header.uid or str(uuid.uuid4()), header.version + 1)
+
+    def remove_programme(self, key: str) -> None:
+        """Delete a programme and everything in it (used to undo a failed demo build)."""
+        with self._write() as writer:
+            writer.delete_programme(key)
+            writer.audit("programme.removed", None, programme=key)
+
+    def _stamp(self, assessment_id: int) -> str:
+        stamp = self.store.reader().stamp(assessment_id)
+        if stamp is None:
+            raise ServiceError(f"no assessment with id {assessment_id}", "missing")
+        return stamp
 
     def _check_editable(self, document: AssessmentDocument) -> None:
         try:

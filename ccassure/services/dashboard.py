@@ -11,35 +11,11 @@ from ccassure.domain.scoring import RISK_MATRIX, rate, residual_rating
 from ccassure.domain.summary import AssessmentSummary, ItemPage, ItemRow
 from ccassure.domain.templates import Template, TemplateSet
 from ccassure.services.errors import ServiceError
+from ccassure.services.item_query import RATINGS, SEVERITIES, ItemQuery
 from ccassure.store.queries import RiskRow, StoreQueries
 from ccassure.store.store import Store
 
 DUE_WINDOW = timedelta(days=60)
-SEVERITIES = ("critical", "serious", "moderate", "minor")
-ISSUE_STATUSES = ("open", "retest_failed", "fixed", "closed", "wont_fix")
-RATINGS = ("low", "medium", "high")
-
-
-@dataclass(frozen=True)
-class ItemQuery:
-    """What a dashboard figure stands for; `items()` lists what is behind it."""
-
-    what: str  # issues | risks | actions | reviews | evidence | assessments
-    severity: str = ""
-    status: str = ""
-    rating: str = ""
-    likelihood: str = ""
-    impact: str = ""
-    component: str = ""
-    kind: str = ""
-
-    def describe(self) -> str:
-        parts = [p.replace("_", " ") for p in (self.severity, self.status, self.rating) if p]
-        if self.likelihood:
-            parts.append(f"{self.likelihood} likelihood, {self.impact} severity")
-        if self.component:
-            parts.append(f"{self.kind} for {self.component}")
-        return f"{self.what}: {', '.join(parts)}" if parts else self.what
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ccassure.domain.document import (
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.errors import ServiceError
 
+MAX_SCALE = 5_000_000
 DEMO_FILE = Path("demo") / "cc-replacement.json"
 _PENDING_SEAL = "0" * 64
 _SCREENS = (
@@ -65,16 +66,20 @@ def build_demo(
     service: AssessmentService, resources: Path, scale: int = 0, seed: int = 2025
 ) -> DemoResult:
     """Load the demo programme through the ordinary services, then add `scale` issues."""
-    if scale < 0:
-        raise ServiceError("--scale must be zero or more")
+    if not 0 <= scale <= MAX_SCALE:
+        raise ServiceError(f"--scale must be between 0 and {MAX_SCALE:,}")
     data = load_demo_data(resources)
     programme = data["programme"]["key"]
     if service.store.reader().has_programme(programme):
         raise ServiceError("this store already holds the demo programme", "exists")
-    ids = [_load_one(service, entry) for entry in data["assessments"]]
-    accessibility = next((i for i in ids if service.summary(i).kind == "accessibility"), None)
-    if scale and accessibility is not None:
-        add_synthetic_issues(service, accessibility, scale, seed)
+    try:
+        ids = [_load_one(service, entry) for entry in data["assessments"]]
+        accessibility = next((i for i in ids if service.summary(i).kind == "accessibility"), None)
+        if scale and accessibility is not None:
+            add_synthetic_issues(service, accessibility, scale, seed)
+    except BaseException:
+        service.remove_programme(programme)  # all or nothing: no half-built demo stays
+        raise
     return DemoResult(programme, tuple(ids), scale)
 
 

@@ -32,7 +32,10 @@ def store_path(value: str) -> Path:
     if "://" not in value:
         if not value.strip():
             raise ServiceError("the store path is empty")
-        return Path(value).expanduser()
+        try:
+            return Path(value).expanduser()
+        except RuntimeError as exc:
+            raise ServiceError(f"{value}: {exc}") from None
     url = urlparse(value)
     if url.scheme != "sqlite":
         raise ServiceError(
@@ -47,7 +50,10 @@ def store_path(value: str) -> Path:
 def resolve_paths(store: str | None, data_dir: str | None, env: Mapping[str, str]) -> AppPaths:
     """--store beats CCASSURE_STORE beats the data directory's default store file."""
     if data_dir:
-        base = Path(data_dir).expanduser()
+        try:
+            base = Path(data_dir).expanduser()
+        except RuntimeError as exc:
+            raise ServiceError(f"{data_dir}: {exc}") from None
     else:
         from platformdirs import user_data_path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def check_store(path: Path, templates: TemplateSet) -> CheckReport:
                     f"assessment {summary.id}: template {header.template_id} "
                     f"v{header.template_version} is not installed"
                 )
-            elif summary.kind != "accessibility":
+            else:
                 document = reader.document(summary.id)
                 assert document is not None
                 found.extend(f"assessment {summary.id}: {p}" for p in problems(template, document))
@@ -94,7 +95,7 @@ def check_store(path: Path, templates: TemplateSet) -> CheckReport:
 
 
 def _prune(path: Path, reason: str) -> None:
-    old = sorted(path.parent.glob(f"{path.name}.{reason}-*.bak"))
+    old = sorted(path.parent.glob(f"{glob.escape(path.name)}.{reason}-*.bak"))
     for stale in old[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
 
@@ -110,10 +111,22 @@ def safety_backup(path: Path, reason: str) -> Path:
 
 
 def backup_store(path: Path, destination: Path) -> Path:
+    """A consistent copy, checked: a backup of a damaged store is refused, not kept."""
     inspect_store(path)
     if destination.is_dir():
         destination = destination / f"{path.stem}-backup.db"
     copy_store(path, destination)
+    try:
+        found = integrity_problems(destination)
+    except StoreError as exc:
+        found = [f"its pages cannot be read: {exc.args[0].split(': ', 1)[-1]}"]
+    if found:
+        destination.unlink(missing_ok=True)
+        raise ServiceError(
+            f"{path}: the store is damaged ({found[0]}), so no backup was "
+            "written; restore it from an earlier backup",
+            "damaged",
+        )
     return destination
 
 
@@ -135,7 +148,9 @@ def restore_store(source: Path, target: Path, templates: TemplateSet) -> Path | 
     try:
         inspect_store(target)
         integrity_ok = not integrity_problems(target)
-    except StoreError:
+    except StoreError as exc:
+        if exc.kind != "damaged":  # a folder, another file, a newer store: never moved
+            raise ServiceError(f"will not restore over it: {exc}", exc.kind) from None
         integrity_ok = False
     if integrity_ok:
         before = safety_backup(target, "before-restore")

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccassure.domain.document import AssessmentDocument, content_hash, parse_document
+from ccassure.domain.conformity import status_problems
+from ccassure.domain.document import AssessmentDocument, parse_document
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.errors import ServiceError
 from ccassure.services.stores import safety_backup
@@ -31,10 +32,19 @@ def document_json(document: AssessmentDocument) -> str:
 
 def read_document_file(path: Path) -> AssessmentDocument:
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise ServiceError(f"{path}: too large for an assessment document ({size} bytes)")
-        data = path.read_bytes()
+        if path.is_dir():
+            raise ServiceError(f"{path}: is a folder, not a document")
+        if not path.is_file():
+            if not path.exists():
+                raise ServiceError(f"{path}: no such file", "missing")
+            raise ServiceError(f"{path}: not a regular file (a device or pipe?)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise ServiceError(
+                f"{path}: too large for an assessment document "
+                f"(over {MAX_DOCUMENT_BYTES // 2**20} MiB)"
+            )
     except FileNotFoundError:
         raise ServiceError(f"{path}: no such file", "missing") from None
     except IsADirectoryError:
@@ -44,40 +54,38 @@ def read_document_file(path: Path) -> AssessmentDocument:
     return parse_document(data, str(path))
 
 
-def check_seal(document: AssessmentDocument) -> None:
-    """An approved document must carry a seal that matches its content and its sign-offs."""
-    sealed = document.sealed_hash
-    if document.assessment.status == "approved" and sealed is None:
-        raise ServiceError("an approved document must carry its sealed_hash")
-    if sealed is None:
-        if document.signoffs:
-            raise ServiceError("sign-offs are only allowed on an approved, sealed document")
-        return
-    if document.assessment.status != "approved":
-        raise ServiceError("only an approved document can carry a sealed_hash")
-    actual = content_hash(document)
-    if actual != sealed:
-        raise ServiceError(
-            "the document was altered after it was sealed (content hash "
-            f"{actual[:12]}… does not match the seal {sealed[:12]}…)",
-            "altered",
-        )
-    for signoff in document.signoffs:
-        if signoff.content_hash != sealed:
-            raise ServiceError(
-                f"sign-off {signoff.role} was given for different content", "altered"
-            )
-
-
 def import_document(service: AssessmentService, document: AssessmentDocument) -> ImportResult:
-    """A later version of a known assessment joins it; anything else is a new assessment."""
-    check_seal(document)
-    header = document.assessment
+    """A next version (after an approved one) joins its assessment; anything else is new.
+
+    The document must fit its template and satisfy what the workflow demands of its status
+    (complete when in review; complete, sealed and signed off by every role when approved).
+    """
+    template = service.template_for(document)
+    problems = status_problems(template, document)
+    if problems:
+        raise ServiceError(problems[0], "altered" if "altered" in problems[0] else "invalid")
     service.validate(document)
+    header = document.assessment
     reader = service.store.reader()
-    latest = reader.latest_version(header.uid) if header.uid else None
-    joins = latest is not None and header.version > latest
-    uid = header.uid if header.uid and (latest is None or joins) else str(uuid.uuid4())
+    versions = reader.list_assessments(all_versions=True, uid=header.uid) if header.uid else []
+    uid = header.uid or str(uuid.uuid4())
+    joins = False
+    if versions:
+        latest = versions[-1]
+        joins = header.version > latest.version
+        if joins and (
+            header.version != latest.version + 1
+            or latest.status != "approved"
+            or latest.kind != header.kind
+        ):
+            raise ServiceError(
+                f"this store holds version {latest.version} ({latest.status.replace('_', ' ')}) "
+                f"of that {latest.kind} assessment; a document joins it only as the next "
+                "version after an approved one",
+                "workflow",
+            )
+        if not joins:
+            uid = str(uuid.uuid4())
     backup = safety_backup(service.store.path, "before-import")
     new_id = service.add_document(document, uid, header.version)
     return ImportResult(new_id, uid, header.version, joins, backup)

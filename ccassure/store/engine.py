@@ -36,9 +36,9 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def alembic_config() -> Config:
+def alembic_config(scripts: Path = MIGRATIONS) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(scripts))
     return config
 
 
@@ -48,12 +48,27 @@ def script_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade in one transaction: a failure leaves the store exactly as it was."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+def migrate(engine: Engine, revision: str = "head", scripts: Path = MIGRATIONS) -> None:
+    """Upgrade in one transaction: a failure leaves the store exactly as it was.
+
+    Foreign keys are off while migrating (a table rebuilt by a batch migration must not
+    cascade deletes into its children) and are checked in full before the commit.
+    """
+    config = alembic_config(scripts)
+    with engine.connect() as connection:
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA foreign_keys=OFF"
+        )
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StoreError(
+                    f"the schema upgrade would leave {len(broken)} broken reference(s) "
+                    f"(first in table {broken[0][0]}); the store was not changed",
+                    "damaged",
+                )
 
 
 def backup_path(path: Path, reason: str) -> Path:

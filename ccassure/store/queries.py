@@ -8,7 +8,7 @@ from datetime import date
 
 from ccassure.domain.document import Risk
 from ccassure.domain.summary import ItemPage, ItemRow
-from ccassure.store.reader import LATEST, StoreReader
+from ccassure.store.reader import LATEST, StoreReader, reads_safely
 
 _IN_LATEST = f"a.id IN (SELECT a.id FROM assessment a WHERE {LATEST})"
 _ISSUE_ORDER = (
@@ -30,6 +30,7 @@ class RiskRow:
     risk: Risk
 
 
+@reads_safely
 class StoreQueries:
     """Read-only queries for overviews; each returns plain values or domain objects."""
 

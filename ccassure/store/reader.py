@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ccassure.domain.document import AssessmentDocument, Header
 from ccassure.domain.summary import AssessmentSummary
@@ -28,6 +30,31 @@ _CHILD_COLUMNS = {
     "evaluations": ("evaluation", ("id", "assessment_id")),
     "signoffs": ("signoff", ("id", "assessment_id")),
 }
+
+
+MAX_ID = 2**63 - 1
+T = TypeVar("T")
+
+
+def reads_safely(cls: type[T]) -> type[T]:
+    """Every public method of a read class reports SQLite failures as one StoreError."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.Error as exc:
+                text = str(exc)
+                kind = "locked" if "locked" in text or "busy" in text else "damaged"
+                raise StoreError(f"the store cannot be read ({text})", kind) from None
+
+        return guarded
+
+    for attribute, value in list(vars(cls).items()):
+        if callable(value) and not attribute.startswith("_"):
+            setattr(cls, attribute, wrap(value))
+    return cls
 
 
 def _summary(row: sqlite3.Row) -> AssessmentSummary:
@@ -52,6 +79,7 @@ def _plain(row: sqlite3.Row, drop: tuple[str, ...]) -> dict[str, Any]:
     return {key: row[key] for key in row.keys() if key not in drop}  # noqa: SIM118
 
 
+@reads_safely
 class StoreReader:
     """Queries that return domain objects; one connection, read-only by pragma."""
 
@@ -89,10 +117,14 @@ class StoreReader:
         return [_summary(row) for row in self._db.execute(sql, params)]
 
     def summary(self, assessment_id: int) -> AssessmentSummary | None:
+        if not 0 < assessment_id <= MAX_ID:
+            return None
         row = self._db.execute(_SUMMARY + " WHERE a.id = ?", (assessment_id,)).fetchone()
         return _summary(row) if row else None
 
     def _head(self, assessment_id: int) -> sqlite3.Row | None:
+        if not 0 < assessment_id <= MAX_ID:
+            return None
         row: sqlite3.Row | None = self._db.execute(
             "SELECT a.*, p.key AS p_key, p.name AS p_name, c.key AS c_key, c.name AS c_name, "
             "c.supplier AS c_supplier, c.description AS c_description FROM assessment a "
@@ -187,6 +219,14 @@ class StoreReader:
                 "SELECT * FROM issue WHERE assessment_id = ? ORDER BY id", assessment_id
             )
         ]
+
+    def stamp(self, assessment_id: int) -> str | None:
+        """When the assessment last changed; a write checks it has not moved since it read."""
+        if not 0 < assessment_id <= MAX_ID:
+            return None
+        row = self._db.execute("SELECT updated_at FROM assessment WHERE id = ?", (assessment_id,))
+        found = row.fetchone()
+        return str(found[0]) if found else None
 
     def latest_version(self, uid: str) -> int | None:
         row = self._db.execute("SELECT MAX(version) FROM assessment WHERE uid = ?", (uid,))

@@ -10,7 +10,7 @@ from ccassure.store.errors import StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Alembic revisions this version knows, oldest first. A test keeps it equal to the scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 
@@ -91,27 +91,37 @@ def copy_store(source: Path, destination: Path) -> None:
     if destination.exists():
         raise StoreError(f"{destination}: already exists; choose a new file name", "exists")
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
     try:
-        src = connect_read_only(source)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        partial.replace(destination)
-    except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise _translate(source, exc) from None
+        dst = sqlite3.connect(partial)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"{destination}: cannot write a copy there ({exc})", "invalid") from None
+    try:
+        _copy_into(source, destination, dst)
+    except BaseException:
+        dst.close()
+        partial.unlink(missing_ok=True)
+        raise
+    dst.close()
+    try:
+        partial.replace(destination)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise StoreError(
-            f"{destination}: cannot write the copy ({exc.strerror})", "invalid"
-        ) from None
+        raise StoreError(f"{destination}: cannot write the copy ({exc.strerror})") from None
+
+
+def _copy_into(source: Path, destination: Path, dst: sqlite3.Connection) -> None:
+    try:
+        src = connect_read_only(source)
+    except sqlite3.Error as exc:
+        raise _translate(source, exc) from None
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as exc:
+        raise StoreError(f"copying {source} to {destination} failed ({exc})") from None
+    finally:
+        src.close()
 
 
 def replace_contents(source: Path, target: Path) -> None:
@@ -127,4 +137,8 @@ def replace_contents(source: Path, target: Path) -> None:
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise _translate(target, exc) from None
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _translate(target, exc) from None
+        raise StoreError(
+            f"restoring {target} from {source} failed ({exc}); the store is unchanged"
+        ) from None

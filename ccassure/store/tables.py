@@ -108,7 +108,7 @@ class ActionRow(SQLModel, table=True):
 class IssueRow(SQLModel, table=True):
     __tablename__ = "issue"
     __table_args__ = (
-        Index("ix_issue_assessment_severity", "assessment_id", "severity"),
+        Index("ix_issue_assessment_severity_status", "assessment_id", "severity", "status"),
         Index("ix_issue_assessment_status", "assessment_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)

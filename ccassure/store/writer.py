@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, insert, update
+from sqlalchemy import Table, delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from ccassure.domain.document import (
@@ -62,6 +62,12 @@ class StoreWriter:
             self._session.add(found)
             self._session.flush()
         assert found.id is not None
+        if found.name != programme.name:
+            raise StoreError(
+                f"programme {programme.key!r} is called {found.name!r} in this store, not "
+                f"{programme.name!r}; use the same name or another key",
+                "invalid",
+            )
         row = self._session.exec(
             select(ComponentRow).where(
                 ComponentRow.programme_id == found.id, ComponentRow.key == component.key
@@ -71,6 +77,16 @@ class StoreWriter:
             row = ComponentRow(programme_id=found.id, **component.model_dump())
             self._session.add(row)
             self._session.flush()
+        elif (row.name, row.supplier, row.description) != (
+            component.name,
+            component.supplier,
+            component.description,
+        ):
+            raise StoreError(
+                f"component {component.key!r} is described differently in this store "
+                f"({row.name!r}, supplier {row.supplier!r}); the document must match it",
+                "invalid",
+            )
         assert row.id is not None
         return row.id
 
@@ -144,12 +160,25 @@ class StoreWriter:
 
     def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> None:
         """The bulk path: rows of values in ISSUE_FIELDS order, straight to the driver."""
+        found_on = ISSUE_FIELDS.index("found_on")
+        rows = [(*r[:found_on], r[found_on] or None, *r[found_on + 1 :]) for r in rows]
         columns = ", ".join(ISSUE_FIELDS)
         marks = ", ".join("?" * len(ISSUE_FIELDS))
         self._session.connection().exec_driver_sql(
             f"INSERT INTO issue (assessment_id, {columns}) VALUES (?, {marks})",
             [(assessment_id, *row) for row in rows],
         )
+
+    def expect(self, assessment_id: int, stamp: str | None) -> AssessmentRow:
+        """Refuse a change based on a reading that another change has since overtaken."""
+        row = self.assessment(assessment_id)
+        if row.updated_at != stamp:
+            raise StoreError(
+                f"assessment {assessment_id} was changed elsewhere while this change was "
+                "prepared; nothing was saved, reload and try again",
+                "conflict",
+            )
+        return row
 
     def assessment(self, assessment_id: int) -> AssessmentRow:
         row = self._session.get(AssessmentRow, assessment_id)
@@ -193,6 +222,9 @@ class StoreWriter:
 
     def add_signoff(self, assessment_id: int, signoff: Signoff) -> None:
         self._execute_many("signoff", [{**signoff.model_dump(), "assessment_id": assessment_id}])
+
+    def delete_programme(self, key: str) -> None:
+        self._session.execute(delete(_table("programme")).where(_table("programme").c.key == key))
 
     def audit(self, action: str, assessment_id: int | None, **detail: Any) -> None:
         self._session.add(

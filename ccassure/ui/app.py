@@ -5,39 +5,49 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
-from ccassure.services.context import Context, build_context, build_demo_context
 from ccassure.services.paths import AppPaths
-from ccassure.ui.errors import setup_log
-from ccassure.ui.first_run import DEMO, NEW, OPEN, FirstRunDialog
+from ccassure.ui.errors import LOG_FILE, setup_log
 from ccassure.ui.main_window import MainWindow, Opener
 from ccassure.ui.settings import AppSettings
 from ccassure.ui.tasks import TaskControl, TaskRunner
+
+if TYPE_CHECKING:
+    from ccassure.services.context import Context
 
 FILE_FILTER = "ccassure stores (*.db);;All files (*)"
 
 
 def opener_for(paths: AppPaths, store: Path, mode: str) -> Opener:
     def open_it(_control: TaskControl) -> Context:
+        from ccassure.services.context import build_context
+
         return build_context(paths, mode, store_path=store)
 
     return open_it
 
 
 def demo_opener(paths: AppPaths) -> Opener:
-    return lambda _control: build_demo_context(paths)
+    def open_demo(_control: TaskControl) -> Context:
+        from ccassure.services.context import build_demo_context
+
+        return build_demo_context(paths)
+
+    return open_demo
 
 
 def ask_first_run(
     parent: QWidget, paths: AppPaths, settings: AppSettings
 ) -> tuple[Opener, str] | None:
     """The first-run choice; the store it leads to is remembered for next time."""
+    from ccassure.ui.first_run import DEMO, NEW, OPEN, FirstRunDialog
+
     dialog = FirstRunDialog(parent)
     if not dialog.exec():
         return None
@@ -65,20 +75,6 @@ def ask_first_run(
     return opener_for(paths, Path(chosen), mode), Path(chosen).name
 
 
-class _FirstPaint(QObject):
-    """Notes when the window first paints (for the start-up benchmark)."""
-
-    def __init__(self, on_paint: Callable[[], None]) -> None:
-        super().__init__()
-        self._on_paint: Callable[[], None] | None = on_paint
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._on_paint is not None:
-            callback, self._on_paint = self._on_paint, None
-            QTimer.singleShot(0, callback)
-        return False
-
-
 def _bench_hooks(window: MainWindow, app: QApplication) -> None:
     """CCASSURE_BENCH_FILE: write first-paint and dashboard times (since epoch), then quit."""
     target = os.environ.get("CCASSURE_BENCH_FILE")
@@ -92,9 +88,7 @@ def _bench_hooks(window: MainWindow, app: QApplication) -> None:
             Path(target).write_text(f"{marks['paint']} {marks['dashboard']}\n")
             app.quit()
 
-    painter = _FirstPaint(lambda: mark("paint"))
-    window.installEventFilter(painter)
-    window._bench_filter = painter  # type: ignore[attr-defined]
+    window.painted.connect(lambda: mark("paint"))
     window.dashboard_shown.connect(lambda: mark("dashboard"))
 
 
@@ -104,7 +98,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     app.setApplicationName("ccassure")
     app.setApplicationDisplayName("ccassure")
     settings = AppSettings(paths.data_dir)
-    window = MainWindow(settings, TaskRunner(app), setup_log(paths.logs))
+    window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE)
 
     def excepthook(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None
@@ -127,12 +121,19 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
         )
     else:
         choice = None
-    if choice is None:
-        window.say("Choose where to start")
-        QTimer.singleShot(0, lambda: _first_run(window, paths, settings))
-    else:
-        opener, label = choice
-        QTimer.singleShot(0, lambda: window.open_store(opener, label))
+
+    def after_first_paint() -> None:
+        """Everything but the bare window waits until the window is on screen."""
+        if choice is None:
+            window.say("Choose where to start")
+            QTimer.singleShot(0, lambda: _first_run(window, paths, settings))
+        else:
+            window.open_store(*choice)  # the store opens in the background while
+        window.navigation  # noqa: B018  (the panes are built here on the UI thread)
+        window.dashboard  # noqa: B018
+
+    window.painted.connect(after_first_paint)
+    window.dashboard_shown.connect(lambda: setup_log(paths.logs))  # off the start-up path
     return app.exec()
 
 

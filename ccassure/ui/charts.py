@@ -163,7 +163,10 @@ class HeatMap(Chart):
         )
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        unit = self._unit()
+        return QSize(
+            unit * (7 + 5 * len(self.column_labels)), unit * (3 + 3 * len(self.row_labels))
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -19,11 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.templates import KINDS
-from ccassure.services.dashboard import ISSUE_STATUSES, RATINGS, SEVERITIES, Dashboard, ItemQuery
+from ccassure.domain.kinds import KINDS
+from ccassure.services.item_query import ISSUE_STATUSES, RATINGS, SEVERITIES, ItemQuery
 from ccassure.ui.a11y import name
 from ccassure.ui.charts import BarChart, Chart, Element, HeatMap
+from ccassure.ui.layouts import FlowLayout
 from ccassure.ui.models import STATUS_LABELS, CountsModel, StatusMatrixModel
+
+if TYPE_CHECKING:
+    from ccassure.services.dashboard import Dashboard
 
 
 def table_view(model: CountsModel | StatusMatrixModel, label: str, description: str) -> QTableView:
@@ -121,6 +125,7 @@ class DashboardPage(QScrollArea):
             "Components down, assessment kinds across; Enter opens the assessment",
         )
         self.matrix_view.activated.connect(self._matrix_activated)
+        self.focus_target = self.matrix_view
         layout.addWidget(self._group("Where each assessment stands", self.matrix_view))
         layout.addWidget(self._attention_group())
         self.issues = CountsModel(
@@ -150,7 +155,7 @@ class DashboardPage(QScrollArea):
 
     def _attention_group(self) -> QGroupBox:
         group = QGroupBox("Needs attention")
-        grid = QGridLayout(group)
+        grid = FlowLayout(group)
         self.figures: dict[str, QPushButton] = {}
         entries = [
             ("actions", ItemQuery("actions"), "Overdue actions"),
@@ -161,17 +166,17 @@ class DashboardPage(QScrollArea):
             (f"risk-{r}", ItemQuery("risks", rating=r), f"Open risks, residual {r}")
             for r in reversed(RATINGS)
         ]
-        for position, (key, query, label) in enumerate(entries):
+        for key, query, label in entries:
             button = QPushButton(label)
             button.setProperty("query", query)
             button.clicked.connect(lambda _=False, q=query: self.open_items.emit(q))
             self.figures[key] = button
-            grid.addWidget(button, position // 3, position % 3)
+            grid.addWidget(button)
         return group
 
     def _charts_group(self) -> QGroupBox:
         group = QGroupBox("Charts")
-        row = QHBoxLayout(group)
+        row = FlowLayout(group, spacing=24)
         self.bars = BarChart("Open accessibility issues by severity")
         self.bars_table = CountsModel(
             [(s, s.title()) for s in SEVERITIES], [("open", "Open or retest failed")], "open issues"
@@ -182,8 +187,8 @@ class DashboardPage(QScrollArea):
         self.heat.activated.connect(self.open_items.emit)
         self.bars_panel = ChartPanel(self.bars, self.bars_table)
         self.heat_panel = ChartPanel(self.heat, self.heat_table)
-        row.addWidget(self.bars_panel, 1)
-        row.addWidget(self.heat_panel, 1)
+        row.addWidget(self.bars_panel)
+        row.addWidget(self.heat_panel)
         return group
 
     def show_dashboard(self, data: Dashboard, programme: str) -> None:

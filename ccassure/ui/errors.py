@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import traceback
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ccassure.domain.errors import CcassureError
 
+LOG_FILE = "ccassure.log"
 ADVICE = {
     "locked": (
         "The store is in use",
@@ -47,8 +47,10 @@ ADVICE = {
 
 def setup_log(log_dir: Path) -> Path:
     """A rotating log under the data directory; returns its path."""
+    import logging.handlers
+
     log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "ccassure.log"
+    path = log_dir / LOG_FILE
     logger = logging.getLogger("ccassure")
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in logger.handlers):
         handler = logging.handlers.RotatingFileHandler(
@@ -72,6 +74,7 @@ def advice_for(error: BaseException) -> tuple[str, str] | None:
 
 def show_error(parent: QWidget | None, error: BaseException, log_path: Path) -> QMessageBox:
     """Open a dialog (not modal, so nothing blocks); return it for tests to inspect."""
+    setup_log(log_path.parent)
     known = advice_for(error)
     box = QMessageBox(parent)
     if known:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -19,26 +20,31 @@ from PySide6.QtWidgets import (
 )
 
 from ccassure.domain.summary import ItemPage, ItemRow
-from ccassure.services.context import Context
-from ccassure.services.dashboard import Dashboard, ItemQuery
+from ccassure.services.item_query import ItemQuery
 from ccassure.ui.a11y import announce, name
-from ccassure.ui.dashboard import DashboardPage
-from ccassure.ui.document_html import document_html
 from ccassure.ui.errors import show_error
-from ccassure.ui.find import FindDialog
-from ccassure.ui.models import ItemsModel
-from ccassure.ui.navigation import NavigationPanel
-from ccassure.ui.pages import AssessmentPage, ItemsPage
+from ccassure.ui.palette import SCHEMES, apply_scheme
 from ccassure.ui.settings import TEXT_SIZES, AppSettings
 from ccassure.ui.tasks import TaskControl, TaskRunner
 
-Opener = Callable[[TaskControl], Context]
+if TYPE_CHECKING:
+    from ccassure.services.context import Context
+    from ccassure.services.dashboard import Dashboard
+    from ccassure.ui.dashboard import DashboardPage
+    from ccassure.ui.find import FindDialog
+    from ccassure.ui.navigation import NavigationPanel
+    from ccassure.ui.pages import AssessmentPage, ItemsPage
+
+ITEMS_PAGE = 200
+
+Opener = Callable[[TaskControl], "Context"]
 
 
 class MainWindow(QMainWindow):
     """Paints first, then opens the store in the background and fills itself in."""
 
     dashboard_shown = Signal()
+    painted = Signal()  # once, just after the window first paints
 
     def __init__(
         self,
@@ -50,7 +56,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings, self.runner, self.log_path, self._today = settings, runner, log_path, today
         self.context: Context | None = None
+        self._painted = False
         self.base_point_size = QApplication.font().pointSizeF()
+        self.system_palette = QApplication.palette()
         self.setWindowTitle("ccassure")
         name(self, "ccassure", "Compliance assurance for the C&C replacement programme")
         self.pages = QStackedWidget()
@@ -58,23 +66,16 @@ class MainWindow(QMainWindow):
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setWordWrap(True)
         name(self.loading, "Status", "What ccassure is doing")
-        self.dashboard = DashboardPage()
-        self.items = ItemsPage()
-        self.assessment = AssessmentPage()
-        for page in (self.loading, self.dashboard, self.items, self.assessment):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.loading)
         self.setCentralWidget(self.pages)
-        self.navigation = NavigationPanel()
         self.dock = QDockWidget("Navigation", self)
         self.dock.setObjectName("navigation")
-        self.dock.setWidget(self.navigation)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.status = QLabel("Starting")
         name(self.status, "Status")
         self.statusBar().addWidget(self.status, 1)
-        self.find_dialog: FindDialog | None = None
-        self._connect()
+        self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
         self._menus()
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
         self.runner.busy_changed.connect(self._busy)
@@ -82,18 +83,54 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            screen = QApplication.primaryScreen()
+            area = screen.availableGeometry() if screen is not None else None
+            if area is not None:
+                self.resize(int(area.width() * 0.92), int(area.height() * 0.92))
         if state is None or not self.restoreState(state):
             self.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
         self.apply_text_size(settings.text_size)
+        if settings.colour_scheme != "system":
+            self.set_scheme(settings.colour_scheme)
 
-    def _connect(self) -> None:
-        self.navigation.open_assessment.connect(self.open_assessment)
-        self.dashboard.open_assessment.connect(self.open_assessment)
-        self.dashboard.open_items.connect(self.open_items)
-        self.items.open_assessment.connect(self.open_assessment)
-        for page in (self.items, self.assessment):
-            page.back.connect(self.show_dashboard)
+    # The panes are built on first use, after the window has painted (fast start).
+    @cached_property
+    def navigation(self) -> NavigationPanel:
+        from ccassure.ui.navigation import NavigationPanel
+
+        panel = NavigationPanel()
+        panel.open_assessment.connect(self.open_assessment)
+        self.dock.setWidget(panel)
+        return panel
+
+    @cached_property
+    def dashboard(self) -> DashboardPage:
+        from ccassure.ui.dashboard import DashboardPage
+
+        page = DashboardPage()
+        page.open_assessment.connect(self.open_assessment)
+        page.open_items.connect(self.open_items)
+        self.pages.addWidget(page)
+        return page
+
+    @cached_property
+    def items(self) -> ItemsPage:
+        from ccassure.ui.pages import ItemsPage
+
+        page = ItemsPage()
+        page.open_assessment.connect(self.open_assessment)
+        page.back.connect(self.show_dashboard)
+        self.pages.addWidget(page)
+        return page
+
+    @cached_property
+    def assessment(self) -> AssessmentPage:
+        from ccassure.ui.pages import AssessmentPage
+
+        page = AssessmentPage()
+        page.back.connect(self.show_dashboard)
+        self.pages.addWidget(page)
+        return page
 
     def _action(
         self,
@@ -176,6 +213,21 @@ class MainWindow(QMainWindow):
         ):
             self.actions_by_name[key] = self._action(view, text, shortcut, slot, tip)
         view.addSeparator()
+        schemes = view.addMenu("&Colour scheme")
+        group = QActionGroup(self)
+        for key, text in SCHEMES:
+            action = self._action(
+                schemes,
+                text,
+                None,
+                partial(self.set_scheme, key),
+                f"Use the {key} colour scheme",
+            )
+            action.setCheckable(True)
+            action.setChecked(key == self.settings.colour_scheme)
+            group.addAction(action)
+            self.actions_by_name[f"scheme_{key}"] = action
+        view.addSeparator()
         view.addAction(self.dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         self.actions_by_name["log"] = self._action(
@@ -188,15 +240,27 @@ class MainWindow(QMainWindow):
 
     # --- store and data -------------------------------------------------------------------
     def open_store(self, opener: Opener, label: str) -> None:
+        """Open (and read) the store in one background task, then show what it holds."""
         self.say(f"Opening {label}…")
-        self.runner.run(f"open {label}", opener, self._store_opened, self._store_failed, write=True)
+        today = self._today()
 
-    def _store_opened(self, context: Context) -> None:
+        def work(control: TaskControl) -> tuple[Context, tuple[Any, Dashboard]]:
+            context = opener(control)
+            try:
+                return context, _read(context, today)
+            except BaseException:
+                context.close()
+                raise
+
+        self.runner.run(f"open {label}", work, self._store_opened, self._store_failed, write=True)
+
+    def _store_opened(self, result: tuple[Context, tuple[Any, Dashboard]]) -> None:
+        context, data = result
         if self.context is not None:
             self.context.close()
         self.context = context
         self.setWindowTitle(f"ccassure — {context.store.path.name}")
-        self.refresh()
+        self._loaded(data)
 
     def _store_failed(self, error: BaseException) -> None:
         self.loading.setText(f"The store could not be opened.\n\n{error}")
@@ -207,21 +271,17 @@ class MainWindow(QMainWindow):
         if context is None:
             return
         today = self._today()
-
-        def load(_control: TaskControl) -> tuple[Any, Dashboard]:
-            return context.assessments.list_summaries(), context.dashboard.build(today)
-
-        self.runner.run("read the store", load, self._loaded)
+        self.runner.run("read the store", lambda _control: _read(context, today), self._loaded)
 
     def _loaded(self, result: tuple[Any, Dashboard]) -> None:
         summaries, data = result
-        self.navigation.load(summaries, data.today)
         programme = summaries[0].programme if summaries else "No assessments yet"
         self.dashboard.show_dashboard(data, programme)
         if self.pages.currentWidget() is self.loading:
             self.pages.setCurrentWidget(self.dashboard)
-        self.say(f"{len(summaries)} assessments loaded")
         self.dashboard_shown.emit()
+        self.navigation.load(summaries, data.today)
+        self.say(f"{len(summaries)} assessments loaded")
 
     def open_assessment(self, assessment_id: int) -> None:
         context = self.context
@@ -229,6 +289,8 @@ class MainWindow(QMainWindow):
             return
 
         def load(_control: TaskControl) -> tuple[int, str, str]:
+            from ccassure.ui.document_html import document_html
+
             document = context.assessments.document(assessment_id)
             template = context.assessments.template_for(document)
             return assessment_id, document.assessment.title, document_html(document, template)
@@ -254,7 +316,7 @@ class MainWindow(QMainWindow):
 
         self.runner.run(
             "list items",
-            lambda _c: fetch(0, ItemsModel.PAGE),
+            lambda _c: fetch(0, ITEMS_PAGE),
             lambda page: self._items_loaded(query, page, fetch),
         )
 
@@ -275,6 +337,8 @@ class MainWindow(QMainWindow):
 
     def show_find(self) -> None:
         if self.find_dialog is None:
+            from ccassure.ui.find import FindDialog
+
             self.find_dialog = FindDialog(self._search, self)
             self.find_dialog.open_assessment.connect(self.open_assessment)
         self.find_dialog.show()
@@ -308,13 +372,8 @@ class MainWindow(QMainWindow):
 
     def _main_focus(self) -> QWidget:
         page = self.pages.currentWidget()
-        if page is self.dashboard:
-            return self.dashboard.matrix_view
-        if page is self.items:
-            return self.items.view
-        if page is self.assessment:
-            return self.assessment.view
-        return page or self.pages
+        target = getattr(page, "focus_target", None)
+        return target if isinstance(target, QWidget) else page or self.pages
 
     def apply_text_size(self, percent: int) -> None:
         font = QApplication.font()
@@ -322,6 +381,14 @@ class MainWindow(QMainWindow):
         QApplication.setFont(font)
         self.settings.text_size = percent
         self.say(f"Text size {percent}%")
+
+    def set_scheme(self, scheme: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_scheme(app, scheme, self.system_palette)
+        self.settings.colour_scheme = scheme
+        self.refresh()
+        self.say(f"Colour scheme: {scheme}")
 
     def step_text(self, step: int) -> None:
         current = self.settings.text_size
@@ -342,6 +409,13 @@ class MainWindow(QMainWindow):
         self.say(f"Problem: {error}")
         self.last_error_box = show_error(self, error, self.log_path)
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)
+        return handled
+
     def _quit(self) -> None:
         self.close()
 
@@ -351,3 +425,8 @@ class MainWindow(QMainWindow):
         if self.context is not None:
             self.context.close()
         super().closeEvent(event)
+
+
+def _read(context: Context, today: date) -> tuple[Any, Dashboard]:
+    """Everything the navigation and the dashboard show, read in one go off the UI thread."""
+    return context.assessments.list_summaries(), context.dashboard.build(today)

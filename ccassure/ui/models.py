@@ -178,32 +178,44 @@ class ItemsModel(_Table):
         self._fetch = fetch
         self.rows: list[ItemRow] = []
         self.total = 0
+        self._busy = False
 
     def reset(
         self, headings: Sequence[str], fetch: Callable[[int, int], ItemPage], first: ItemPage
     ) -> None:
+        self._busy = True
         self.beginResetModel()
         self.headings, self._fetch = tuple(headings), fetch
         self.rows, self.total = list(first.rows), first.total
         self.endResetModel()
+        self._busy = False
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total and self._fetch is not None
+        return (
+            not self._busy
+            and not parent.isValid()
+            and len(self.rows) < self.total
+            and self._fetch is not None
+        )
 
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent) or self._fetch is None:
             return
-        page = self._fetch(len(self.rows), self.PAGE)
-        if not page.rows:
-            self.total = len(self.rows)
-            return
-        start = len(self.rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-        self.rows.extend(page.rows)
-        self.endInsertRows()
+        self._busy = True  # views and testers may ask for more from inside beginInsertRows
+        try:
+            page = self._fetch(len(self.rows), self.PAGE)
+            if not page.rows:
+                self.total = len(self.rows)
+                return
+            start = len(self.rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
+        finally:
+            self._busy = False
 
     def row(self, index: Index) -> ItemRow | None:
         return self.rows[index.row()] if index.isValid() else None

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ccassure.domain.kinds import KINDS
 from ccassure.domain.summary import AssessmentSummary
-from ccassure.domain.templates import KINDS
 from ccassure.ui.a11y import name
+from ccassure.ui.layouts import WrappingDelegate
 from ccassure.ui.models import KIND_LABELS, STATUS_LABELS, status_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -144,6 +153,9 @@ class NavigationPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.viewport().installEventFilter(self)
         self.tree.activated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self.count = QLabel()
@@ -152,6 +164,11 @@ class NavigationPanel(QWidget):
         for combo in (self.kind, self.status, self.owner):
             combo.currentIndexChanged.connect(self._filters_changed)
         self.due.toggled.connect(self._filters_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self.tree.scheduleDelayedItemsLayout()  # rows re-wrap to the new width
+        return False
 
     def _combo(self, label: str, entries: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()

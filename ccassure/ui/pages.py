@@ -57,6 +57,7 @@ class AssessmentPage(_Page):
         self.view.setTabChangesFocus(True)
         name(self.view, "Assessment document", "The assessment, read-only")
         self.layout_.addWidget(self.view, 1)
+        self.focus_target = self.view
         self.assessment_id = 0
 
     def show_html(self, assessment_id: int, title: str, html: str) -> None:
@@ -84,6 +85,7 @@ class ItemsPage(_Page):
         self.view.activated.connect(self._activated)
         name(self.view, "Items", "Enter opens the assessment that holds the selected item")
         self.layout_.addWidget(self.view, 1)
+        self.focus_target = self.view
 
     def show_items(self, what: str, title: str, first: ItemPage, fetch: object) -> None:
         self.model.reset(HEADINGS.get(what, HEADINGS["issues"]), fetch, first)  # type: ignore[arg-type]

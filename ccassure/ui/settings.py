@@ -43,6 +43,16 @@ class AppSettings:
         self._qt.setValue("view/text_size", percent)
         self._qt.sync()
 
+    @property
+    def colour_scheme(self) -> str:
+        value = self._text("view/colour_scheme")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @colour_scheme.setter
+    def colour_scheme(self, scheme: str) -> None:
+        self._qt.setValue("view/colour_scheme", scheme)
+        self._qt.sync()
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry, state = self._qt.value("window/geometry"), self._qt.value("window/state")
         return (

@@ -11,8 +11,7 @@ from typing import NoReturn
 
 from ccassure import __version__
 from ccassure.domain.errors import CcassureError
-from ccassure.domain.templates import KINDS
-from ccassure.services.context import Context, build_context, load_template_set
+from ccassure.domain.kinds import KINDS
 from ccassure.services.paths import STORE_ENV, AppPaths, resolve_paths
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -73,12 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace, paths: AppPaths) -> int:
-    from ccassure import cli_commands as commands
-
     name = args.command or "gui"
-    if name == "gui":
+    if name == "gui":  # Qt and the window first; the heavy modules load behind the window
+        from ccassure.ui.app import run_gui
+
         store_given = bool(args.store or os.environ.get(STORE_ENV))
-        return commands.gui(paths, bool(getattr(args, "demo", False)), store_given)
+        return run_gui(paths, demo=bool(getattr(args, "demo", False)), store_given=store_given)
+    from ccassure.cli import commands
+    from ccassure.services.context import build_context, load_template_set
+
     if name == "init":
         build_context(paths, mode="create").close()
         print(f"Created an empty store at {paths.store}")
@@ -94,11 +96,18 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     if name == "self-test":
         return commands.self_test()
     mode = "open_or_create" if name == "demo" else "open"
-    context: Context = build_context(paths, mode=mode)
+    context = build_context(paths, mode=mode)
     try:
         return commands.with_store(name, args, context)
     finally:
         context.close()
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """Errors are one line on stderr: later lines and control characters are dropped."""
+    first = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    clean = "".join(c if c.isprintable() else "?" for c in first)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = resolve_paths(args.store, args.data_dir, os.environ)
         return _run(args, paths)
     except CcassureError as exc:
-        print(f"ccassure: {exc}", file=sys.stderr)
+        print(f"ccassure: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("ccassure: interrupted", file=sys.stderr)
@@ -115,15 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: log it, say one line, never a trace
-        from ccassure.cli_commands import log_unexpected
+        from ccassure.cli.commands import log_unexpected
 
-        where = log_unexpected(args.data_dir, exc)
-        print(
-            f"ccassure: unexpected error ({exc.__class__.__name__}: {exc}); details in {where}",
-            file=sys.stderr,
-        )
+        try:
+            where = str(log_unexpected(args.data_dir, exc))
+        except Exception:  # even the log failed: still one line
+            where = "no log (it could not be written)"
+        text = one_line(f"{exc.__class__.__name__}: {exc}")
+        print(f"ccassure: unexpected error ({text}); details in {where}", file=sys.stderr)
         return EXIT_ERROR
-
-
-if __name__ == "__main__":
-    sys.exit(main())

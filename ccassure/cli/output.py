@@ -14,7 +14,20 @@ from ccassure.domain.templates import Template
 MAX_ISSUES_SHOWN = 50
 
 
+def safe(text: str, keep_newlines: bool = False) -> str:
+    """Show control and direction-changing characters as escapes, never raw on a terminal."""
+    return "".join(
+        c
+        if c.isprintable() or (keep_newlines and c == "\n")
+        else f"\\x{ord(c):02x}"
+        if ord(c) < 0x100
+        else f"\\u{ord(c):04x}"
+        for c in text
+    )
+
+
 def table(rows: list[list[str]], headings: list[str]) -> str:
+    rows = [[safe(str(cell)) for cell in row] for row in rows]
     widths = [max(len(str(c)) for c in col) for col in zip(headings, *rows, strict=False)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip()]
     lines += [
@@ -53,6 +66,7 @@ def document_text(document: AssessmentDocument, template: Template) -> str:
     ]
     if document.sealed_hash:
         out.append(f"  sealed: SHA-256 {document.sealed_hash}")
+    out = [safe(line) for line in out]
     if h.summary:
         out += ["", h.summary]
     answers = {r.item: r for r in document.responses}
@@ -68,6 +82,7 @@ def document_text(document: AssessmentDocument, template: Template) -> str:
             flag = "*" if item.required else " "
             out.append(f" {flag} {item.prompt}: {value.strip() or '(not answered)'}")
     out += _risks(document, template) + _issues(document) + _actions(document)
+    out = [safe(line, keep_newlines=True) for line in out]
     if document.signoffs:
         out += ["", "## Sign-off"]
         out += [

@@ -7,10 +7,11 @@ import json
 import logging
 import logging.handlers
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from ccassure import cli_output
+from ccassure.cli import output as cli_output
 from ccassure.domain.templates import TemplateSet
 from ccassure.services.context import Context, load_template_set
 from ccassure.services.demo import build_demo
@@ -136,20 +137,20 @@ def self_test() -> int:
     return EXIT_OK if not failed else EXIT_FAILED
 
 
-def gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
-    """Open the desktop app (Qt is imported only now, never for the other commands)."""
-    from ccassure.ui.app import run_gui
-
-    return run_gui(paths, demo=demo, store_given=store_given)
-
-
 def log_unexpected(data_dir: str | None, exc: BaseException) -> Path:
-    """Write the traceback to the rotating log under the data directory; return its path."""
-    logs = resolve_paths(None, data_dir, {}).logs
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        logs / "ccassure.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    """Write the traceback to the rotating log under the data directory (or, if that cannot
+    be written, the temporary folder); return its path."""
+    try:
+        logs = resolve_paths(None, data_dir, {}).logs
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            logs / "ccassure.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except (OSError, ValueError):
+        logs = Path(tempfile.gettempdir())
+        handler = logging.handlers.RotatingFileHandler(
+            logs / "ccassure.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
     logger = logging.getLogger("ccassure")
     logger.addHandler(handler)
     logger.error("unexpected error", exc_info=exc)

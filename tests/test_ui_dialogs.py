@@ -1,0 +1,286 @@
+"""Dialogs: the first-run choice by keyboard, error boxes, and a crash that leaves the window up."""
+
+from __future__ import annotations
+
+import errno
+import logging
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
+
+from ccassure.services.context import demo_store_path
+from ccassure.services.paths import AppPaths
+from ccassure.store.errors import StoreError
+from ccassure.ui.app import ask_first_run, demo_opener
+from ccassure.ui.errors import show_error
+from ccassure.ui.first_run import DEMO, NEW, OPEN, FirstRunDialog
+from ccassure.ui.main_window import MainWindow
+from ccassure.ui.settings import AppSettings
+from ccassure.ui.tasks import TaskControl, TaskRunner
+from tests.ui_helpers import accessible_name, focusable, tab_cycle
+
+TODAY = date(2026, 11, 26)
+TIMEOUT = 30_000
+CHOICES = {
+    DEMO: "Explore the demo programme",
+    NEW: "Create a new store…",
+    OPEN: "Open an existing store…",
+}
+
+
+# --- the first-run dialog ----------------------------------------------------------------------
+@pytest.fixture
+def dialog(qtbot) -> FirstRunDialog:  # type: ignore[no-untyped-def]
+    built = FirstRunDialog()
+    qtbot.addWidget(built)
+    built.show()
+    qtbot.waitExposed(built)
+    built.activateWindow()
+    return built
+
+
+def button_named(dialog: QDialog, name: str) -> QPushButton:
+    (found,) = [b for b in dialog.findChildren(QPushButton) if accessible_name(b) == name]
+    return found
+
+
+def test_every_focusable_control_has_an_accessible_name(dialog: FirstRunDialog) -> None:
+    controls = focusable(dialog)
+    names = [accessible_name(w) for w in controls]
+    assert len(controls) == 4, names  # three choices and Cancel
+    assert all(n.strip() for n in names), names
+    assert set(names) == {*CHOICES.values(), "Cancel"}
+    for control in controls:
+        assert control.accessibleDescription().strip(), accessible_name(control)
+    assert accessible_name(dialog) == "Welcome to ccassure"
+
+
+def test_tab_visits_every_control_and_comes_back_round(qtbot, dialog: FirstRunDialog) -> None:  # type: ignore[no-untyped-def]
+    controls = focusable(dialog)
+    first = button_named(dialog, CHOICES[DEMO])
+    visited = tab_cycle(qtbot, first)
+    assert visited[0] is first
+    assert len(visited) == len(set(visited)) == len(controls)
+    assert set(visited) == set(controls)
+    assert [accessible_name(w) for w in visited[:3]] == list(CHOICES.values())
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+@pytest.mark.parametrize("choice", [DEMO, NEW, OPEN])
+def test_each_choice_by_keyboard_sets_choice_and_accepts(
+    qtbot,  # type: ignore[no-untyped-def]
+    dialog: FirstRunDialog,
+    choice: str,
+    key: Qt.Key,
+) -> None:
+    button = button_named(dialog, CHOICES[choice])
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    assert button.hasFocus()
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        qtbot.keyClick(button, key)
+    assert dialog.choice == choice
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not dialog.isVisible()
+
+
+def test_tab_then_space_chooses_the_second_option(qtbot, dialog: FirstRunDialog) -> None:  # type: ignore[no-untyped-def]
+    first = button_named(dialog, CHOICES[DEMO])
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    assert dialog.choice == NEW
+
+
+@pytest.mark.parametrize("start", [DEMO, "Cancel"])
+def test_escape_rejects_without_a_choice(qtbot, dialog: FirstRunDialog, start: str) -> None:  # type: ignore[no-untyped-def]
+    focus = button_named(dialog, CHOICES.get(start, start))
+    focus.setFocus()
+    with qtbot.waitSignal(dialog.rejected, timeout=5_000):
+        qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    assert dialog.choice == ""
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert not dialog.isVisible()
+
+
+def test_cancel_by_keyboard_rejects(qtbot, dialog: FirstRunDialog) -> None:  # type: ignore[no-untyped-def]
+    cancel = button_named(dialog, "Cancel")
+    cancel.setFocus()
+    with qtbot.waitSignal(dialog.rejected, timeout=5_000):
+        qtbot.keyClick(cancel, Qt.Key.Key_Space)
+    assert dialog.choice == ""
+
+
+# --- ask_first_run ----------------------------------------------------------------------------
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
+
+
+@pytest.fixture
+def parent(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, choice: str, accepted: int = 1) -> list[str]:
+    """Make FirstRunDialog.exec() answer at once; returns the list of choices it gave."""
+    given: list[str] = []
+
+    def exec_(self: FirstRunDialog) -> int:
+        self.choice = choice if accepted else ""
+        given.append(self.choice)
+        return accepted
+
+    monkeypatch.setattr(FirstRunDialog, "exec", exec_)
+    return given
+
+
+def test_first_run_demo_choice_is_remembered(
+    monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths
+) -> None:
+    settings = AppSettings(paths.data_dir)
+    assert settings.store is None
+    given = answer(monkeypatch, DEMO)
+    result = ask_first_run(parent, paths, settings)
+    assert given == [DEMO]
+    assert result is not None
+    opener, label = result
+    assert label == "the demo programme"
+    assert settings.store == demo_store_path(paths)
+    again = AppSettings(paths.data_dir)  # as the next start reads it
+    assert again.store == demo_store_path(paths)
+    assert again.store.parent.name == "demo"  # how run_gui recognises the demo next time
+    context = opener(TaskControl())
+    try:
+        assert context.store.path == demo_store_path(paths)
+        assert context.assessments.list_summaries()
+    finally:
+        context.close()
+
+
+def test_first_run_cancelled_remembers_nothing(
+    monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths
+) -> None:
+    settings = AppSettings(paths.data_dir)
+    answer(monkeypatch, DEMO, accepted=0)
+    assert ask_first_run(parent, paths, settings) is None
+    assert AppSettings(paths.data_dir).store is None
+
+
+def test_first_run_new_store_remembers_the_chosen_file(
+    monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths, tmp_path: Path
+) -> None:
+    chosen = tmp_path / "mine.db"
+    answer(monkeypatch, NEW)
+    monkeypatch.setattr(
+        "ccassure.ui.app.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(chosen), ""),
+    )
+    settings = AppSettings(paths.data_dir)
+    result = ask_first_run(parent, paths, settings)
+    assert result is not None
+    opener, label = result
+    assert label == "mine.db"
+    assert AppSettings(paths.data_dir).store == chosen
+    context = opener(TaskControl())
+    try:
+        assert chosen.exists() and context.assessments.list_summaries() == []
+    finally:
+        context.close()
+
+
+# --- error boxes --------------------------------------------------------------------------------
+def test_locked_store_gets_a_warning_that_it_is_in_use(
+    qtbot,  # type: ignore[no-untyped-def]
+    parent: QWidget,
+    tmp_path: Path,
+) -> None:
+    log_path = tmp_path / "logs" / "ccassure.log"
+    box = show_error(parent, StoreError("database is locked", kind="locked"), log_path)
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert "store is in use" in box.text().lower()
+    assert "database is locked" in box.informativeText()
+    assert "Close it and try again" in box.informativeText()
+    assert str(log_path) not in box.informativeText()  # a known problem needs no log
+    assert accessible_name(box).strip() and box.accessibleName() == box.windowTitle()
+    assert box.accessibleDescription() == box.informativeText()
+    assert box.isVisible()  # open(): shown without blocking the event loop
+    assert box.windowModality() != Qt.WindowModality.ApplicationModal
+    assert box.standardButtons() == QMessageBox.StandardButton.Ok
+
+
+def test_disk_full_gets_its_own_advice(parent: QWidget, tmp_path: Path) -> None:
+    error = OSError(errno.ENOSPC, "No space left on device")
+    box = show_error(parent, error, tmp_path / "ccassure.log")
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.text() == "The disk is full"
+    assert accessible_name(box).strip()
+
+
+def test_unexpected_error_says_something_went_wrong_and_where_the_log_is(
+    parent: QWidget, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    log_path = tmp_path / "logs" / "ccassure.log"
+    with caplog.at_level(logging.ERROR, logger="ccassure"):
+        box = show_error(parent, RuntimeError("gremlins"), log_path)
+    assert box.icon() == QMessageBox.Icon.Critical
+    assert box.windowTitle() == "Something went wrong"
+    assert "Something unexpected went wrong" in box.text()
+    assert "still running" in box.text()
+    assert str(log_path) in box.informativeText()
+    assert "RuntimeError: gremlins" in box.informativeText()
+    assert accessible_name(box) == "Something went wrong"
+    assert str(log_path) in box.accessibleDescription()
+    assert box.isVisible()
+    logged = [r for r in caplog.records if r.name == "ccassure"]
+    assert logged and "RuntimeError: gremlins" in logged[-1].getMessage()
+
+
+# --- a crash inside a task -------------------------------------------------------------------
+@pytest.fixture
+def window(qtbot, paths: AppPaths, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    settings = AppSettings(paths.data_dir)
+    built = MainWindow(settings, TaskRunner(), tmp_path / "ccassure.log", lambda: TODAY)
+    qtbot.addWidget(built)
+    built.show()
+    with qtbot.waitSignal(built.dashboard_shown, timeout=TIMEOUT):
+        built.open_store(demo_opener(paths), "the demo programme")
+    yield built
+    built.runner.wait()
+    built.close()
+
+
+def test_a_task_that_crashes_shows_the_crash_box_and_the_window_stays(
+    qtbot,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+) -> None:
+    assert not hasattr(window, "last_error_box")
+
+    def work(_control: TaskControl) -> None:
+        raise RuntimeError("the flux capacitor failed")
+
+    window.runner.run("explode", work)  # no error handler of its own
+    qtbot.waitUntil(lambda: hasattr(window, "last_error_box"), timeout=TIMEOUT)
+    box = window.last_error_box
+    assert box.windowTitle() == "Something went wrong"
+    assert "RuntimeError: the flux capacitor failed" in box.informativeText()
+    assert str(window.log_path) in box.informativeText()
+    assert box.isVisible() and box.parent() is window
+    assert accessible_name(box).strip()
+    assert "the flux capacitor failed" in window.status.text()
+    assert window.isVisible()
+    assert window.context is not None
+    assert window.runner.running == 0
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # the box goes with Escape...
+    assert not box.isVisible()
+    window.activateWindow()  # offscreen has no window manager to hand activation back
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    with qtbot.waitSignal(window.dashboard_shown, timeout=TIMEOUT):  # ...and the window works
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.pages.currentWidget() is window.dashboard
