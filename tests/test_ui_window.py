@@ -169,6 +169,17 @@ def test_text_size_200_percent_keeps_text_whole(qtbot, window: MainWindow) -> No
                 button.text().replace("&", "")
             )
             assert button.height() >= button.fontMetrics().height()
+    for table in (window.dashboard.matrix_view, window.dashboard.issues_view):
+        model, metrics = table.model(), table.fontMetrics()
+        for column in range(model.columnCount()):
+            texts = [str(model.headerData(column, Qt.Orientation.Horizontal))]
+            texts += [str(model.index(r, column).data()) for r in range(model.rowCount())]
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            assert table.columnWidth(column) >= widest, (texts, table.columnWidth(column))
+        rows = sum(table.rowHeight(r) for r in range(model.rowCount()))
+        assert table.height() >= rows + table.horizontalHeader().height()
+    title = window.dashboard.heading
+    assert title.width() <= window.dashboard.viewport().width()
     assert window.settings.text_size == 200
     window.apply_text_size(100)
 

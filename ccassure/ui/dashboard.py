@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -30,27 +30,54 @@ if TYPE_CHECKING:
     from ccassure.services.dashboard import Dashboard
 
 
-def table_view(model: CountsModel | StatusMatrixModel, label: str, description: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    name(view, label, description)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setTabKeyNavigation(False)
-    view.setWordWrap(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return view
+class FittingTable(QTableView):
+    """A small table that shows every row and whole cells; the page scrolls, not the rows.
 
+    Columns fit their contents (the last one stretches), so large text widens a column
+    instead of cutting it short; a too-wide table scrolls sideways inside itself.
+    """
 
-def fit_height(view: QTableView) -> None:
-    """Show every row without an inner scroll bar; the page itself scrolls."""
-    view.resizeRowsToContents()
-    height = view.horizontalHeader().height() + 2 * view.frameWidth()
-    height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
-    view.setMinimumHeight(height)
-    view.setMaximumHeight(height)
+    def __init__(
+        self, model: CountsModel | StatusMatrixModel, label: str, description: str
+    ) -> None:
+        super().__init__()
+        self.setModel(model)
+        name(self, label, description)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        model.modelReset.connect(self.fit)
+
+    def fit(self) -> None:
+        """Height for every row, plus the sideways scroll bar when the columns overflow."""
+        self.resizeColumnsToContents()
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(r) for r in range(self.model().rowCount()))
+        needed = self.verticalHeader().sizeHint().width() + sum(
+            self.columnWidth(c) for c in range(self.model().columnCount())
+        )
+        if needed + 2 * self.frameWidth() > self.width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
+            self.setMaximumHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
 
 
 class ChartPanel(QWidget):
@@ -59,7 +86,7 @@ class ChartPanel(QWidget):
     def __init__(self, chart: Chart, table: CountsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chart = chart
-        self.table = table_view(
+        self.table = FittingTable(
             table, f"{chart.title} (table)", "The same figures as the chart, as a table"
         )
         self.stack = QStackedWidget()
@@ -96,7 +123,7 @@ class ChartPanel(QWidget):
         self.stack.setCurrentWidget(self.table if showing_chart else self.chart)
         self.toggle.setText("Show as &chart" if showing_chart else "Show as &table")
         if showing_chart:
-            fit_height(self.table)
+            self.table.fit()
         shown = self.stack.currentWidget()
         if shown is not None:
             shown.setFocus()
@@ -119,7 +146,7 @@ class DashboardPage(QScrollArea):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.matrix = StatusMatrixModel(KINDS)
-        self.matrix_view = table_view(
+        self.matrix_view = FittingTable(
             self.matrix,
             "Where each assessment stands",
             "Components down, assessment kinds across; Enter opens the assessment",
@@ -133,7 +160,7 @@ class DashboardPage(QScrollArea):
             [(s, STATUS_LABELS[s]) for s in ISSUE_STATUSES],
             "accessibility issues",
         )
-        self.issues_view = table_view(
+        self.issues_view = FittingTable(
             self.issues,
             "Accessibility issues by severity and status",
             "Severity down, status across; Enter lists the issues in a cell",
@@ -196,7 +223,6 @@ class DashboardPage(QScrollArea):
             f"<h1>{_escape(programme)}</h1><p>Position on {data.today:%d %B %Y}</p>"
         )
         self.matrix.load(data.components, data.matrix)
-        fit_height(self.matrix_view)
         figures = {
             "actions": data.overdue_actions,
             "reviews": data.reviews_due,
@@ -209,7 +235,6 @@ class DashboardPage(QScrollArea):
             button.setText(f"{label}: {value:,}")
             name(button, f"{label}: {value:,}", "Opens the list of these items")
         self.issues.load(data.issues)
-        fit_height(self.issues_view)
         by_severity = data.issues_by_severity
         self.bars.set_elements(
             [

@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.dock = QDockWidget("Navigation", self)
         self.dock.setObjectName("navigation")
+        title = QLabel("<b>Navigation</b>")  # rich text keeps the palette and the text size
+        title.setContentsMargins(8, 4, 8, 4)
+        self.dock.setTitleBarWidget(title)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.status = QLabel("Starting")
