@@ -335,3 +335,20 @@ def test_control_characters_cannot_forge_rows(store: Path, tmp_path: Path) -> No
     assert "\x1b" not in listing
     assert len(listing.splitlines()) == len(ok_json(store, "list")) + 1
     assert "\\x0a99" in listing
+
+
+def test_restore_refuses_a_store_in_use(store: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.db"
+    assert cli(store, "backup", str(backup)).returncode == 0
+    writer = sqlite3.connect(store, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE assessment SET summary = 'IN-FLIGHT' WHERE id = 1")
+    try:
+        one_line_error(cli(store, "restore", str(backup)), "in use")
+    finally:
+        writer.execute("COMMIT")
+        writer.close()
+    assert any(a["id"] == 1 for a in ok_json(store, "list", "--all-versions"))
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT summary FROM assessment WHERE id = 1").fetchone()[0] == "IN-FLIGHT"
+    db.close()

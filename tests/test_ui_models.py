@@ -23,8 +23,8 @@ from ccassure.domain.summary import AssessmentSummary, ItemPage
 from ccassure.domain.templates import KINDS
 from ccassure.services.context import Context, build_demo_context
 from ccassure.services.dashboard import Dashboard
-from ccassure.services.item_query import ISSUE_STATUSES, SEVERITIES, ItemQuery
 from ccassure.services.demo import add_synthetic_issues
+from ccassure.services.item_query import ISSUE_STATUSES, SEVERITIES, ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.dashboard import DashboardPage
 from ccassure.ui.find import FindDialog

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.app import demo_opener, opener_for
 from ccassure.ui.main_window import MainWindow
@@ -197,3 +198,61 @@ def test_bad_store_gets_a_clear_dialog_and_the_window_stays(
     box = window.last_error_box
     assert "damaged" in box.text().lower() or "not a ccassure store" in box.text().lower()
     assert window.isVisible() and window.context is not None  # still working on the demo
+
+
+def test_slow_work_shows_progress_and_can_be_cancelled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    import time as clock
+
+    from ccassure.ui.tasks import TaskControl
+
+    results: list[object] = []
+
+    def slow_read(control: TaskControl) -> str:
+        for _ in range(200):
+            control.check()
+            clock.sleep(0.02)
+        return "finished"
+
+    task = window.runner.run("a slow read", slow_read, results.append)
+    qtbot.waitUntil(lambda: window.progress.isVisible(), timeout=5_000)
+    assert window.cancel_button.isVisible() and window.progress.accessibleName() == "Working"
+    with qtbot.waitSignal(task.cancelled, timeout=5_000):
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert results == []
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5_000)
+    assert "Cancelled 1 task" in window.status.text()
+
+
+def test_status_changes_are_announced(
+    qtbot,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ccassure.ui.main_window as module
+
+    spoken: list[str] = []
+    monkeypatch.setattr(module, "announce", lambda _widget, text, *a: spoken.append(text))
+    window.open_items(ItemQuery("actions"))
+    qtbot.waitUntil(lambda: any(t.startswith("Actions") for t in spoken), timeout=10_000)
+    window.apply_text_size(150)
+    assert "Text size 150%" in spoken
+    window.apply_text_size(100)
+
+
+def test_window_layout_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = AppSettings(tmp_path / "data")
+    first = MainWindow(settings, TaskRunner(), tmp_path / "log", lambda: TODAY)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)
+    first.dock.hide()
+    qtbot.wait(20)
+    first.close()
+    again = MainWindow(
+        AppSettings(tmp_path / "data"), TaskRunner(), tmp_path / "log", lambda: TODAY
+    )
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    assert not again.dock.isVisible()
+    again.close()

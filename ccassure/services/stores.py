@@ -14,6 +14,7 @@ from ccassure.store.errors import StoreError
 from ccassure.store.sqlite_file import (
     HEAD,
     copy_store,
+    ensure_idle,
     inspect_store,
     integrity_problems,
     replace_contents,
@@ -153,6 +154,7 @@ def restore_store(source: Path, target: Path, templates: TemplateSet) -> Path | 
             raise ServiceError(f"will not restore over it: {exc}", exc.kind) from None
         integrity_ok = False
     if integrity_ok:
+        ensure_idle(target)
         before = safety_backup(target, "before-restore")
         replace_contents(source, target)
     else:

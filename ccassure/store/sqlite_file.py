@@ -142,3 +142,19 @@ def replace_contents(source: Path, target: Path) -> None:
         raise StoreError(
             f"restoring {target} from {source} failed ({exc}); the store is unchanged"
         ) from None
+
+
+def ensure_idle(path: Path) -> None:
+    """Refuse to go on while another program is writing the store (a restore would race it)."""
+    try:
+        connection = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"{path}: the store is in use by another program ({exc}); close it and try again",
+            "locked",
+        ) from None

@@ -73,7 +73,7 @@ def advice_for(error: BaseException) -> tuple[str, str] | None:
 
 
 def show_error(parent: QWidget | None, error: BaseException, log_path: Path) -> QMessageBox:
-    """Open a dialog (not modal, so nothing blocks); return it for tests to inspect."""
+    """Open a window-modal dialog without blocking the event loop; return it for tests."""
     setup_log(log_path.parent)
     known = advice_for(error)
     box = QMessageBox(parent)

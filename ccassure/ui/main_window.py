@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QProgressBar,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -78,9 +80,21 @@ class MainWindow(QMainWindow):
         self.status = QLabel("Starting")
         name(self.status, "Status")
         self.statusBar().addWidget(self.status, 1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy, without a known end
+        self.progress.setMaximumWidth(160)
+        name(self.progress, "Working", "ccassure is reading or writing the store")
+        self.cancel_button = QPushButton("Cancel")
+        name(self.cancel_button, "Cancel", "Stop what ccassure is reading (saving always finishes)")
+        self.cancel_button.clicked.connect(self.cancel_work)
+        for widget in (self.progress, self.cancel_button):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
         self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
         self._menus()
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
+        self._busy_timer = QTimer(self, singleShot=True, interval=500)
+        self._busy_timer.timeout.connect(self._show_progress)
         self.runner.busy_changed.connect(self._busy)
         geometry, state = settings.window_state()
         if geometry is not None:
@@ -406,7 +420,29 @@ class MainWindow(QMainWindow):
         announce(self.status, message)
 
     def _busy(self, running: int) -> None:
+        """Show progress (and Cancel) only for work that takes more than a moment."""
         self.setCursor(Qt.CursorShape.BusyCursor if running else Qt.CursorShape.ArrowCursor)
+        if running:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.progress.hide()
+            self.cancel_button.hide()
+
+    def _show_progress(self) -> None:
+        if self.runner.running:
+            self.progress.setToolTip(", ".join(self.runner.labels()))
+            self.progress.show()
+            self.cancel_button.show()
+            announce(self.status, "Working…")
+
+    def cancel_work(self) -> None:
+        stopped = self.runner.cancel_reads()
+        self.say(
+            f"Cancelled {stopped} task{'s' if stopped != 1 else ''}"
+            if stopped
+            else "Saving cannot be cancelled; it will finish in a moment"
+        )
 
     def report(self, error: BaseException) -> None:
         self.say(f"Problem: {error}")

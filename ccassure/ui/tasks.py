@@ -57,6 +57,7 @@ class Task(QObject):
         self.control = TaskControl()
         self.finished = False
         self.handles_errors = False
+        self.write = False
 
     def cancel(self) -> None:
         self.control._cancel.set()
@@ -104,6 +105,7 @@ class TaskRunner(QObject):
         write: bool = False,
     ) -> Task:
         task = Task(label)
+        task.write = write
         runnable = _Runnable(work, task)
         runnable.setAutoDelete(False)
         runnable.signals.progress.connect(task.progress)
@@ -123,7 +125,7 @@ class TaskRunner(QObject):
         task.finished = True
         self._running.pop(task, None)
         self.busy_changed.emit(len(self._running))
-        if isinstance(error, CancelledError):
+        if isinstance(error, CancelledError) or (task.control.cancelled and not task.write):
             task.cancelled.emit()
         elif error is not None:
             if not task.handles_errors:
@@ -135,6 +137,18 @@ class TaskRunner(QObject):
     @property
     def running(self) -> int:
         return len(self._running)
+
+    def labels(self) -> list[str]:
+        return [task.label for task in self._running]
+
+    def cancel_reads(self) -> int:
+        """Ask every running read to stop (writes always finish: they are all or nothing)."""
+        cancelled = 0
+        for task in self._running:
+            if not task.write:
+                task.cancel()
+                cancelled += 1
+        return cancelled
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every task has finished (for shutdown and tests)."""
