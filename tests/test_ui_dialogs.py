@@ -179,7 +179,7 @@ def test_first_run_new_store_remembers_the_chosen_file(
     chosen = tmp_path / "mine.db"
     answer(monkeypatch, NEW)
     monkeypatch.setattr(
-        "ccassure.ui.app.QFileDialog.getSaveFileName",
+        "ccassure.ui.store_choice.QFileDialog.getSaveFileName",
         lambda *args, **kwargs: (str(chosen), ""),
     )
     settings = AppSettings(paths.data_dir)

@@ -256,3 +256,34 @@ def test_window_layout_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ig
     assert (again.width(), again.height()) == (700, 500)
     assert not again.dock.isVisible()
     again.close()
+
+
+def test_file_open_switches_store_and_remembers_it(
+    qtbot,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    demo_store: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    from PySide6.QtWidgets import QFileDialog
+
+    other = tmp_path / "other.db"
+    shutil.copy(demo_store, other)
+    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
+    settings = AppSettings(paths.data_dir)
+    built = MainWindow(settings, TaskRunner(), tmp_path / "log", lambda: TODAY, paths=paths)
+    qtbot.addWidget(built)
+    built.show()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(other), ""))
+    )
+    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
+        built.actions_by_name["open_store"].trigger()
+    assert built.windowTitle().endswith("other.db")
+    assert AppSettings(paths.data_dir).store == other
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    built.actions_by_name["open_store"].trigger()  # cancelled: nothing changes
+    assert built.context is not None and built.context.store.path == other
+    built.runner.wait()
+    built.close()

@@ -10,69 +10,17 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication
 
 from ccassure.services.paths import AppPaths
 from ccassure.ui.errors import LOG_FILE, setup_log
 from ccassure.ui.main_window import MainWindow, Opener
 from ccassure.ui.settings import AppSettings
-from ccassure.ui.tasks import TaskControl, TaskRunner
+from ccassure.ui.store_choice import ask_first_run, demo_opener, opener_for
+from ccassure.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from ccassure.services.context import Context
-
-FILE_FILTER = "ccassure stores (*.db);;All files (*)"
-
-
-def opener_for(paths: AppPaths, store: Path, mode: str) -> Opener:
-    def open_it(_control: TaskControl) -> Context:
-        from ccassure.services.context import build_context
-
-        return build_context(paths, mode, store_path=store)
-
-    return open_it
-
-
-def demo_opener(paths: AppPaths) -> Opener:
-    def open_demo(_control: TaskControl) -> Context:
-        from ccassure.services.context import build_demo_context
-
-        return build_demo_context(paths)
-
-    return open_demo
-
-
-def ask_first_run(
-    parent: QWidget, paths: AppPaths, settings: AppSettings
-) -> tuple[Opener, str] | None:
-    """The first-run choice; the store it leads to is remembered for next time."""
-    from ccassure.ui.first_run import DEMO, NEW, OPEN, FirstRunDialog
-
-    dialog = FirstRunDialog(parent)
-    if not dialog.exec():
-        return None
-    if dialog.choice == DEMO:
-        from ccassure.services.context import demo_store_path
-
-        settings.store = demo_store_path(paths)
-        return demo_opener(paths), "the demo programme"
-    options = QFileDialog.Option.DontUseNativeDialog
-    if dialog.choice == NEW:
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, "Create a new store", str(paths.store), FILE_FILTER, options=options
-        )
-        mode = "create"
-    elif dialog.choice == OPEN:
-        chosen, _ = QFileDialog.getOpenFileName(
-            parent, "Open a store", str(paths.data_dir), FILE_FILTER, options=options
-        )
-        mode = "open"
-    else:
-        return None
-    if not chosen:
-        return ask_first_run(parent, paths, settings)
-    settings.store = Path(chosen)
-    return opener_for(paths, Path(chosen), mode), Path(chosen).name
+    pass
 
 
 def _bench_hooks(window: MainWindow, app: QApplication) -> None:
@@ -98,7 +46,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     app.setApplicationName("ccassure")
     app.setApplicationDisplayName("ccassure")
     settings = AppSettings(paths.data_dir)
-    window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE)
+    window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE, paths=paths)
 
     def excepthook(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ccassure.ui.a11y import name
-
-NEW, OPEN, DEMO = "new", "open", "demo"
+from ccassure.ui.store_choice import DEMO, NEW, OPEN
 
 
 class FirstRunDialog(QDialog):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.summary import ItemPage, ItemRow
 from ccassure.services.item_query import ItemQuery
+from ccassure.services.paths import AppPaths
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.errors import show_error
 from ccassure.ui.palette import SCHEMES, apply_scheme
@@ -54,8 +55,10 @@ class MainWindow(QMainWindow):
         runner: TaskRunner,
         log_path: Path,
         today: Callable[[], date] = date.today,
+        paths: AppPaths | None = None,
     ) -> None:
         super().__init__()
+        self.paths = paths
         self.settings, self.runner, self.log_path, self._today = settings, runner, log_path, today
         self.context: Context | None = None
         self._painted = False
@@ -170,6 +173,27 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         store = bar.addMenu("&File")
         self.actions_by_name = {
+            "new_store": self._action(
+                store,
+                "&New store…",
+                QKeySequence.StandardKey.New,
+                lambda: self.choose_store("new"),
+                "Create a new, empty store",
+            ),
+            "open_store": self._action(
+                store,
+                "&Open store…",
+                QKeySequence.StandardKey.Open,
+                lambda: self.choose_store("open"),
+                "Open a store file you already have",
+            ),
+            "open_demo": self._action(
+                store,
+                "Open the &demo programme",
+                None,
+                lambda: self.choose_store("demo"),
+                "Open the Command and Control replacement demo",
+            ),
             "quit": self._action(
                 store, "&Quit", QKeySequence.StandardKey.Quit, self._quit, "Close ccassure"
             ),
@@ -256,6 +280,16 @@ class MainWindow(QMainWindow):
         )
 
     # --- store and data -------------------------------------------------------------------
+    def choose_store(self, choice: str) -> None:
+        """File → New / Open / demo: pick a store, remember it, and open it."""
+        if self.paths is None:
+            return
+        from ccassure.ui.store_choice import choose_store
+
+        found = choose_store(self, self.paths, self.settings, choice)
+        if found is not None:
+            self.open_store(*found)
+
     def open_store(self, opener: Opener, label: str) -> None:
         """Open (and read) the store in one background task, then show what it holds."""
         self.say(f"Opening {label}…")
