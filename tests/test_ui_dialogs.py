@@ -12,8 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
 
-from ccassure.services.context import demo_store_path
-from ccassure.services.paths import AppPaths
+from ccassure.services.paths import AppPaths, demo_store_path
 from ccassure.store.errors import StoreError
 from ccassure.ui.app import ask_first_run, demo_opener
 from ccassure.ui.errors import show_error
@@ -141,8 +140,17 @@ def answer(monkeypatch: pytest.MonkeyPatch, choice: str, accepted: int = 1) -> l
     return given
 
 
-def test_first_run_demo_choice_is_remembered(
-    monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths
+def _open_in_window(qtbot, paths: AppPaths, result: object) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(AppSettings(paths.data_dir), TaskRunner(), paths.logs / "l", paths=paths)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.dashboard_shown, timeout=30_000):
+        window.open_store(*result)  # type: ignore[misc]
+    return window
+
+
+def test_first_run_demo_choice_is_remembered_once_open(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths
 ) -> None:
     settings = AppSettings(paths.data_dir)
     assert settings.store is None
@@ -150,18 +158,16 @@ def test_first_run_demo_choice_is_remembered(
     result = ask_first_run(parent, paths, settings)
     assert given == [DEMO]
     assert result is not None
-    opener, label = result
-    assert label == "the demo programme"
-    assert settings.store == demo_store_path(paths)
-    again = AppSettings(paths.data_dir)  # as the next start reads it
-    assert again.store == demo_store_path(paths)
-    assert again.store.parent.name == "demo"  # how run_gui recognises the demo next time
-    context = opener(TaskControl())
+    assert result[1] == "the demo programme"
+    assert AppSettings(paths.data_dir).store is None  # nothing remembered until it opens
+    window = _open_in_window(qtbot, paths, result)
     try:
-        assert context.store.path == demo_store_path(paths)
-        assert context.assessments.list_summaries()
+        again = AppSettings(paths.data_dir)  # as the next start reads it
+        assert again.store == demo_store_path(paths)
+        assert window.context is not None and window.context.assessments.list_summaries()
     finally:
-        context.close()
+        window.runner.wait()
+        window.close()
 
 
 def test_first_run_cancelled_remembers_nothing(
@@ -173,8 +179,8 @@ def test_first_run_cancelled_remembers_nothing(
     assert AppSettings(paths.data_dir).store is None
 
 
-def test_first_run_new_store_remembers_the_chosen_file(
-    monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths, tmp_path: Path
+def test_first_run_new_store_remembers_the_chosen_file(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch: pytest.MonkeyPatch, parent: QWidget, paths: AppPaths, tmp_path: Path
 ) -> None:
     chosen = tmp_path / "mine.db"
     answer(monkeypatch, NEW)
@@ -182,17 +188,16 @@ def test_first_run_new_store_remembers_the_chosen_file(
         "ccassure.ui.store_choice.QFileDialog.getSaveFileName",
         lambda *args, **kwargs: (str(chosen), ""),
     )
-    settings = AppSettings(paths.data_dir)
-    result = ask_first_run(parent, paths, settings)
-    assert result is not None
-    opener, label = result
-    assert label == "mine.db"
-    assert AppSettings(paths.data_dir).store == chosen
-    context = opener(TaskControl())
+    result = ask_first_run(parent, paths, AppSettings(paths.data_dir))
+    assert result is not None and result[1] == "mine.db"
+    window = _open_in_window(qtbot, paths, result)
     try:
-        assert chosen.exists() and context.assessments.list_summaries() == []
+        assert AppSettings(paths.data_dir).store == chosen
+        assert chosen.exists() and window.context is not None
+        assert window.context.assessments.list_summaries() == []
     finally:
-        context.close()
+        window.runner.wait()
+        window.close()
 
 
 # --- error boxes --------------------------------------------------------------------------------

@@ -287,3 +287,120 @@ def test_file_open_switches_store_and_remembers_it(
     assert built.context is not None and built.context.store.path == other
     built.runner.wait()
     built.close()
+
+
+def test_only_the_latest_request_changes_the_page(
+    qtbot,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as clock
+
+    context = window.context
+    assert context is not None
+    first, second = [s.id for s in context.assessments.list_summaries()[:2]]
+    real = context.assessments.document
+
+    def slow_for_first(assessment_id: int):  # type: ignore[no-untyped-def]
+        if assessment_id == first:
+            clock.sleep(0.6)
+        return real(assessment_id)
+
+    monkeypatch.setattr(context.assessments, "document", slow_for_first)
+    window.open_assessment(first)
+    qtbot.wait(50)
+    window.open_assessment(second)
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
+    assert window.assessment.assessment_id == second
+
+
+def test_back_returns_to_where_you_were(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    button = window.dashboard.figures["actions"]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
+    view = window.items.view
+    view.setCurrentIndex(window.items.model.index(1, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.assessment, timeout=10_000)
+    qtbot.keyClick(window.assessment.back_button, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.items
+    assert focused() is view and view.currentIndex().row() == 1
+    qtbot.keyClick(window.items.back_button, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.dashboard
+    assert focused() is button
+
+
+def test_focus_ring_is_drawn_on_the_current_cell(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QPalette
+
+    view = window.dashboard.matrix_view
+    view.setFocus()
+    index = view.model().index(0, 0)
+    view.setCurrentIndex(index)
+    qtbot.wait(20)
+    rect = view.visualRect(index)
+    image = view.viewport().grab().toImage()
+    assert image.width() > rect.right() and image.height() > rect.bottom(), (image.size(), rect)
+    ring = image.pixelColor(rect.left() + 1, rect.center().y())
+    text = view.palette().color(QPalette.ColorRole.WindowText)
+    assert ring.name() == text.name()
+    view.setCurrentIndex(view.model().index(1, 1))
+    qtbot.wait(20)
+    image = view.viewport().grab().toImage()
+    assert image.pixelColor(rect.left() + 1, rect.center().y()).name() != text.name()
+
+
+def test_screen_readers_hear_the_status_and_honest_toggle_names(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.say("Something happened")
+    assert accessible_name(window.status) == "Something happened"
+    panel = window.dashboard.bars_panel
+    before = accessible_name(panel.toggle)
+    assert before == panel.toggle.text().replace("&", "")
+    panel.switch()
+    after = accessible_name(panel.toggle)
+    assert after != before and after == panel.toggle.text().replace("&", "")
+
+
+def test_a_store_that_fails_to_open_leads_back_to_the_choice(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = AppPaths(tmp_path / "data", tmp_path / "gone.db")
+    built = MainWindow(
+        AppSettings(paths.data_dir), TaskRunner(), tmp_path / "log", lambda: TODAY, paths=paths
+    )
+    qtbot.addWidget(built)
+    built.show()
+    asked: list[bool] = []
+    built.fallback = lambda: asked.append(True)
+    built.open_store(opener_for(paths, paths.store, "open"), "gone.db")
+    qtbot.waitUntil(lambda: hasattr(built, "last_error_box"), timeout=10_000)
+    assert (
+        "Not found" in built.last_error_box.text()
+        or "no store" in built.last_error_box.informativeText()
+    )
+    built.last_error_box.done(0)
+    qtbot.waitUntil(lambda: asked == [True], timeout=5_000)
+    assert AppSettings(paths.data_dir).store is None  # a store that never opened is not kept
+    built.close()
+
+
+def test_first_run_dialog_shows_all_its_text_at_200_percent(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from ccassure.ui.first_run import FirstRunDialog
+
+    font = QApplication.font()
+    normal = font.pointSizeF()
+    font.setPointSizeF(normal * 2)
+    QApplication.setFont(font)
+    try:
+        dialog = FirstRunDialog()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.wait(20)
+        for label in dialog.findChildren(QLabel):
+            if label.wordWrap() and label.isVisible():
+                assert label.height() >= label.heightForWidth(label.width()), label.text()
+        dialog.reject()
+    finally:
+        font.setPointSizeF(normal)
+        QApplication.setFont(font)

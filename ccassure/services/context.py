@@ -10,7 +10,7 @@ from pathlib import Path
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
-from ccassure.services.paths import AppPaths, builtin_resources
+from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
 
@@ -52,13 +52,6 @@ def build_context(
         AssessmentService(store, templates, today, actor),
         DashboardService(store, templates),
     )
-
-
-DEMO_STORE = Path("demo") / "ccassure-demo.db"
-
-
-def demo_store_path(paths: AppPaths) -> Path:
-    return paths.data_dir / DEMO_STORE
 
 
 def build_demo_context(paths: AppPaths, today: Callable[[], date] = date.today) -> Context:

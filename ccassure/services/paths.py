@@ -62,6 +62,11 @@ def resolve_paths(store: str | None, data_dir: str | None, env: Mapping[str, str
     return AppPaths(base, store_path(chosen) if chosen else base / STORE_FILE)
 
 
+def demo_store_path(paths: AppPaths) -> Path:
+    """Where the demo programme's own store lives, apart from the user's store."""
+    return paths.data_dir / "demo" / "ccassure-demo.db"
+
+
 def builtin_resources() -> Path:
     """Resources are packaged inside ccassure; a source checkout keeps them at the top level."""
     here = Path(__file__).resolve().parent.parent

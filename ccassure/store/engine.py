@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from ccassure.store.errors import StoreError
@@ -86,10 +88,13 @@ def create_store(path: Path, revision: str = "head") -> Engine:
     engine = make_engine(path)
     try:
         migrate(engine, revision)
-    except Exception:
+    except BaseException as exc:
         engine.dispose()
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
+        if isinstance(exc, DBAPIError | sqlite3.Error):
+            reason = getattr(exc, "orig", exc)
+            raise StoreError(f"{path}: cannot create a store there ({reason})") from None
         raise
     return engine
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ccassure.services.paths import AppPaths
+from ccassure.services.paths import AppPaths, demo_store_path
 from ccassure.ui.errors import LOG_FILE, setup_log
 from ccassure.ui.main_window import MainWindow, Opener
 from ccassure.ui.settings import AppSettings
@@ -64,7 +64,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
         remembered = settings.store
         choice = (
             (demo_opener(paths), "the demo programme")
-            if remembered.parent.name == "demo"
+            if remembered == demo_store_path(paths)
             else (opener_for(paths, remembered, "open"), remembered.name)
         )
     else:
@@ -81,6 +81,8 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
         window.dashboard  # noqa: B018
 
     window.painted.connect(after_first_paint)
+    # A store that will not open (moved, damaged, newer) leads back to the first-run choice.
+    window.fallback = lambda: _first_run(window, paths, settings)
     window.dashboard_shown.connect(lambda: setup_log(paths.logs))  # off the start-up path
     return app.exec()
 

@@ -29,9 +29,10 @@ class Chart(QWidget):
 
     activated = Signal(object)
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, short: str = "") -> None:
         super().__init__(parent)
         self.title = title
+        self.short = short or title
         self.elements: list[Element] = []
         self.current = 0
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -151,9 +152,14 @@ class HeatMap(Chart):
     """A grid (rows down, columns across) with the count and rating written in every cell."""
 
     def __init__(
-        self, title: str, rows: list[str], columns: list[str], parent: QWidget | None = None
+        self,
+        title: str,
+        rows: list[str],
+        columns: list[str],
+        parent: QWidget | None = None,
+        short: str = "",
     ) -> None:
-        super().__init__(title, parent)
+        super().__init__(title, parent, short)
         self.row_labels, self.column_labels = rows, columns
 
     def sizeHint(self) -> QSize:

@@ -23,7 +23,7 @@ from ccassure.domain.kinds import KINDS
 from ccassure.services.item_query import ISSUE_STATUSES, RATINGS, SEVERITIES, ItemQuery
 from ccassure.ui.a11y import name
 from ccassure.ui.charts import BarChart, Chart, Element, HeatMap
-from ccassure.ui.layouts import FlowLayout
+from ccassure.ui.layouts import FlowLayout, FocusFrameDelegate, WrappingHeader
 from ccassure.ui.models import STATUS_LABELS, CountsModel, StatusMatrixModel
 
 if TYPE_CHECKING:
@@ -46,17 +46,21 @@ class FittingTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)
+        self.setItemDelegate(FocusFrameDelegate(self))
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setVerticalHeader(WrappingHeader(self))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         model.modelReset.connect(self.fit)
 
     def fit(self) -> None:
         """Height for every row, plus the sideways scroll bar when the columns overflow."""
+        limit = max(120, int(self.width() * 0.45))  # row headings wrap beyond this width
+        if self.verticalHeader().maximumWidth() != limit:
+            self.verticalHeader().setMaximumWidth(limit)
         self.resizeColumnsToContents()
         self.resizeRowsToContents()
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
@@ -92,17 +96,16 @@ class ChartPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(chart)
         self.stack.addWidget(self.table)
-        self.toggle = QPushButton("Show as &table")
-        name(
-            self.toggle,
-            f"Show {chart.title} as a table",
-            "Switch between the chart and a table of the same figures (shortcut T)",
-        )
+        self.toggle = QPushButton()
+        self._label_toggle(as_table=True)
         self.toggle.clicked.connect(self.switch)
         for widget in (chart, self.table):
             widget.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel(f"<b>{chart.title}</b>")
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
         layout.addWidget(self.stack)
         layout.addWidget(self.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
 
@@ -118,10 +121,21 @@ class ChartPanel(QWidget):
             return True
         return False
 
+    def _label_toggle(self, as_table: bool) -> None:
+        """The visible label and the accessible name always say the same (WCAG 2.5.3)."""
+        text = f"Show {self.chart.short} as a {'table' if as_table else 'chart'}"
+        self.toggle.setText(text)
+        name(
+            self.toggle,
+            text,
+            "Switch between the chart and a table of the same figures (or press T on either)",
+        )
+        self.toggle.setToolTip(text)
+
     def switch(self) -> None:
         showing_chart = self.stack.currentWidget() is self.chart
         self.stack.setCurrentWidget(self.table if showing_chart else self.chart)
-        self.toggle.setText("Show as &chart" if showing_chart else "Show as &table")
+        self._label_toggle(as_table=not showing_chart)
         if showing_chart:
             self.table.fit()
         shown = self.stack.currentWidget()
@@ -138,6 +152,7 @@ class DashboardPage(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take the focus, not the frame
         name(self, "Programme dashboard")
         body = QWidget()
         self.setWidget(body)
@@ -204,12 +219,17 @@ class DashboardPage(QScrollArea):
     def _charts_group(self) -> QGroupBox:
         group = QGroupBox("Charts")
         row = FlowLayout(group, spacing=24)
-        self.bars = BarChart("Open accessibility issues by severity")
+        self.bars = BarChart("Open accessibility issues by severity", short="issues by severity")
         self.bars_table = CountsModel(
             [(s, s.title()) for s in SEVERITIES], [("open", "Open or retest failed")], "open issues"
         )
         self.bars.activated.connect(self.open_items.emit)
-        self.heat = HeatMap("Open risks by residual likelihood and severity", [], [])
+        self.heat = HeatMap(
+            "Open risks by residual likelihood (down) and severity (across)",
+            [],
+            [],
+            short="risk heat map",
+        )
         self.heat_table = CountsModel([], [], "open risks")
         self.heat.activated.connect(self.open_items.emit)
         self.bars_panel = ChartPanel(self.bars, self.bars_table)

@@ -24,8 +24,8 @@ ADVICE = {
     ),
     "damaged": (
         "The store is damaged",
-        "The store file cannot be read. Restore it from a backup (File, then Restore, "
-        "or 'ccassure restore BACKUP'). The damaged file is kept.",
+        "The store file cannot be read. Restore it from a backup with "
+        "'ccassure restore BACKUP' (the damaged file is kept), or open another store.",
     ),
     "not_a_store": (
         "That file is not a ccassure store",

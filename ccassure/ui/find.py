@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.summary import ItemPage, ItemRow
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, ItemsModel
 from ccassure.ui.pages import HEADINGS
 
+LIMIT = 200  # what the find service returns at most
 Search = Callable[[str, Callable[[list[ItemRow]], None]], None]
 
 
@@ -33,6 +35,7 @@ class FindDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Find")
         self._search = search
+        self._request = 0  # a slower, older search must not replace a newer one
         layout = QVBoxLayout(self)
         label = QLabel("&Find in titles, answers, comments and issues:")
         self.query = QLineEdit()
@@ -49,6 +52,7 @@ class FindDialog(QDialog):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setTabKeyNavigation(False)
+        self.results.setItemDelegate(FocusFrameDelegate(self.results))
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         name(self.results, "Results", "Enter opens the assessment")
         self.results.activated.connect(self._open)
@@ -61,10 +65,12 @@ class FindDialog(QDialog):
 
     def _run(self) -> None:
         text = self.query.text().strip()
+        self._request += 1
         if not text:
             self._show([])
             return
-        self._search(text, self._show)
+        token = self._request
+        self._search(text, lambda rows: self._show(rows) if token == self._request else None)
 
     def _show(self, rows: list[ItemRow]) -> None:
         shaped = [
@@ -73,8 +79,9 @@ class FindDialog(QDialog):
         self.model.reset(
             HEADINGS["find"], lambda _o, _l: ItemPage((), 0), ItemPage(tuple(shaped), len(shaped))
         )
+        count = f"the first {len(rows)}" if len(rows) >= LIMIT else str(len(rows))
         message = (
-            f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
+            f"{count} result{'s' if len(rows) != 1 else ''}"
             if self.query.text()
             else "Type to search."
         )

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ccassure.ui.a11y import name
 from ccassure.ui.store_choice import DEMO, NEW, OPEN
@@ -17,6 +26,7 @@ class FirstRunDialog(QDialog):
         name(self, "Welcome to ccassure", "Choose where to keep your assessments")
         self.choice = ""
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with the text
         intro = QLabel(
             "<h2>Welcome to ccassure</h2>"
             "<p>ccassure keeps your DPIAs, equality impact assessments, accessibility testing "
@@ -50,7 +60,18 @@ class FirstRunDialog(QDialog):
         name(cancel, "Cancel", "Close ccassure without choosing")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Wrapped text gets the height it needs at this width (200% text included)."""
+        layout = self.layout()
+        margin = layout.contentsMargins().left() * 2 if layout is not None else 0
+        width = self.width() - margin
+        for label in self.findChildren(QLabel):
+            if label.wordWrap():
+                label.setMinimumHeight(label.heightForWidth(width))
+        self.adjustSize()
+        super().showEvent(event)
 
     def _choose(self, key: str) -> None:
         self.choice = key

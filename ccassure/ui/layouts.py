@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLayout,
     QLayoutItem,
     QStyle,
@@ -73,7 +75,28 @@ class FlowLayout(QLayout):
         return y + row_height - rect.y() + margins.bottom()
 
 
-class WrappingDelegate(QStyledItemDelegate):
+class FocusFrameDelegate(QStyledItemDelegate):
+    """Draws a clear ring round the current cell: text colour outside, highlight inside, so it
+    stands out (3:1 or better) against any cell colour, light or dark (WCAG 2.4.7, 1.4.11)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            painter.save()
+            palette = option.palette
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1))
+            painter.drawRect(option.rect.adjusted(3, 3, -3, -3))
+            painter.restore()
+
+
+class WrappingDelegate(FocusFrameDelegate):
     """Tree rows as tall as their wrapped text, so long names are never cut off."""
 
     def __init__(self, view: QTreeView) -> None:
@@ -93,3 +116,29 @@ class WrappingDelegate(QStyledItemDelegate):
         )
         margin = self._view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameVMargin) * 2
         return QSize(max(width, 40), bounds.height() + margin + 4)
+
+
+class WrappingHeader(QHeaderView):
+    """Row headings that wrap onto more lines rather than push the cells out of sight."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        )
+        self.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def sectionSizeFromContents(self, logical_index: int) -> QSize:
+        natural = super().sectionSizeFromContents(logical_index)
+        model = self.model()
+        if model is None:
+            return natural
+        text = str(model.headerData(logical_index, Qt.Orientation.Vertical) or "")
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 4
+        width = max(40, self.maximumWidth() - margin)
+        bounds = self.fontMetrics().boundingRect(
+            QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text
+        )
+        return QSize(
+            min(natural.width(), width + margin), max(natural.height(), bounds.height() + margin)
+        )

@@ -62,15 +62,21 @@ class MainWindow(QMainWindow):
         self.settings, self.runner, self.log_path, self._today = settings, runner, log_path, today
         self.context: Context | None = None
         self._painted = False
+        self._closing = False
+        self._page_request = 0  # only the latest request may change the main area
+        self._history: list[tuple[QWidget, QWidget | None]] = []
+        self.fallback: Callable[[], None] | None = None
         self.base_point_size = QApplication.font().pointSizeF()
         self.system_palette = QApplication.palette()
+        app = QApplication.instance()
+        style = app.style() if isinstance(app, QApplication) else None
+        self.system_style = style.name() if style is not None else "Fusion"
         self.setWindowTitle("ccassure")
         name(self, "ccassure", "Compliance assurance for the C&C replacement programme")
         self.pages = QStackedWidget()
         self.loading = QLabel("Opening the store…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setWordWrap(True)
-        name(self.loading, "Status", "What ccassure is doing")
         self.pages.addWidget(self.loading)
         self.setCentralWidget(self.pages)
         self.dock = QDockWidget("Navigation", self)
@@ -80,8 +86,7 @@ class MainWindow(QMainWindow):
         self.dock.setTitleBarWidget(title)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.status = QLabel("Starting")
-        name(self.status, "Status")
+        self.status = QLabel("Starting")  # its text is its accessible name
         self.statusBar().addWidget(self.status, 1)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy, without a known end
@@ -139,7 +144,8 @@ class MainWindow(QMainWindow):
 
         page = ItemsPage()
         page.open_assessment.connect(self.open_assessment)
-        page.back.connect(self.show_dashboard)
+        page.back.connect(self.go_back)
+        page.model.background = lambda work, deliver: self._run_quietly(work, deliver)
         self.pages.addWidget(page)
         return page
 
@@ -148,7 +154,7 @@ class MainWindow(QMainWindow):
         from ccassure.ui.pages import AssessmentPage
 
         page = AssessmentPage()
-        page.back.connect(self.show_dashboard)
+        page.back.connect(self.go_back)
         self.pages.addWidget(page)
         return page
 
@@ -307,15 +313,26 @@ class MainWindow(QMainWindow):
 
     def _store_opened(self, result: tuple[Context, tuple[Any, Dashboard]]) -> None:
         context, data = result
+        if self._closing:  # opened while the window was closing: let it go again
+            context.close()
+            return
         if self.context is not None:
             self.context.close()
         self.context = context
+        self.settings.store = context.store.path  # remembered once it has opened
         self.setWindowTitle(f"ccassure — {context.store.path.name}")
         self._loaded(data)
 
     def _store_failed(self, error: BaseException) -> None:
         self.loading.setText(f"The store could not be opened.\n\n{error}")
         self.report(error)
+        if self.context is None and self.fallback is not None:
+            self.last_error_box.finished.connect(lambda _result: self._fall_back())
+
+    def _fall_back(self) -> None:
+        fallback, self.fallback = self.fallback, None
+        if fallback is not None and self.context is None:
+            fallback()
 
     def refresh(self) -> None:
         context = self.context
@@ -330,6 +347,9 @@ class MainWindow(QMainWindow):
         self.dashboard.show_dashboard(data, programme)
         if self.pages.currentWidget() is self.loading:
             self.pages.setCurrentWidget(self.dashboard)
+            focused = QApplication.focusWidget()
+            if focused is None or not self.isAncestorOf(focused):
+                self.dashboard.matrix_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.dashboard_shown.emit()
         self.navigation.load(summaries, data.today)
         self.say(f"{len(summaries)} assessments loaded")
@@ -346,14 +366,18 @@ class MainWindow(QMainWindow):
             template = context.assessments.template_for(document)
             return assessment_id, document.assessment.title, document_html(document, template)
 
-        self.runner.run("open an assessment", load, self._assessment_loaded)
+        token = self._new_request()
+        self.runner.run(
+            "open an assessment", load, lambda result: self._assessment_loaded(result, token)
+        )
 
-    def _assessment_loaded(self, result: tuple[int, str, str]) -> None:
+    def _assessment_loaded(self, result: tuple[int, str, str], token: int) -> None:
+        if token != self._page_request:
+            return  # the user has asked for something else since
         assessment_id, title, html = result
         self.assessment.show_html(assessment_id, title, html)
-        self.pages.setCurrentWidget(self.assessment)
+        self._go_to(self.assessment, self.assessment.view)
         self.navigation.select(assessment_id)
-        self.assessment.view.setFocus()
         self.say(f"Opened {title}")
 
     def open_items(self, query: ItemQuery) -> None:
@@ -365,26 +389,67 @@ class MainWindow(QMainWindow):
         def fetch(offset: int, limit: int) -> ItemPage:
             return context.dashboard.items(query, today, offset, limit)
 
+        token = self._new_request()
         self.runner.run(
             "list items",
             lambda _c: fetch(0, ITEMS_PAGE),
-            lambda page: self._items_loaded(query, page, fetch),
+            lambda page: self._items_loaded(query, page, fetch, token),
         )
 
     def _items_loaded(
-        self, query: ItemQuery, page: ItemPage, fetch: Callable[[int, int], ItemPage]
+        self, query: ItemQuery, page: ItemPage, fetch: Callable[[int, int], ItemPage], token: int
     ) -> None:
+        if token != self._page_request:
+            return
         title = query.describe().capitalize()
         self.items.show_items(query.what, title, page, fetch)
-        self.pages.setCurrentWidget(self.items)
-        self.items.view.setFocus()
+        self._go_to(self.items, self.items.view)
         self.say(f"{title}: {page.total:,} items")
 
+    def _new_request(self) -> int:
+        self._page_request += 1
+        return self._page_request
+
+    def _run_quietly(
+        self, work: Callable[[], ItemPage], deliver: Callable[[ItemPage], None]
+    ) -> None:
+        self.runner.run("more items", lambda _c: work(), deliver)
+
+    def _go_to(self, page: QWidget, focus: QWidget) -> None:
+        """Show a page; the page left (and where its focus was) goes on the Back history."""
+        current = self.pages.currentWidget()
+        if current is not None and current is not page and current is not self.loading:
+            self._history.append((current, QApplication.focusWidget()))
+        self.pages.setCurrentWidget(page)
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def go_back(self) -> None:
+        """Back to the page before, with the focus where it was."""
+        self._new_request()
+        if not self._history:
+            self.show_dashboard()
+            return
+        page, focus = self._history.pop()
+        self.pages.setCurrentWidget(page)
+        self._restore_focus(page, focus)
+        self.say(f"Back to {page.accessibleName() or 'the previous page'}")
+
+    def _restore_focus(self, page: QWidget, focus: QWidget | None) -> None:
+        alive = focus is not None and (page is focus or page.isAncestorOf(focus))
+        target = focus if alive and focus is not None else self._main_focus()
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        if page is self.dashboard:
+            self.dashboard.ensureWidgetVisible(target)
+
     def show_dashboard(self) -> None:
-        if self.context is not None:
-            self.pages.setCurrentWidget(self.dashboard)
-            self.dashboard.matrix_view.setFocus()
-            self.say("Dashboard")
+        if self.context is None:
+            return
+        self._new_request()
+        remembered = next((f for p, f in self._history if p is self.dashboard), None)
+        self._history.clear()
+        self.pages.setCurrentWidget(self.dashboard)
+        self._restore_focus(self.dashboard, remembered)
+        self.say("Dashboard")
 
     def show_find(self) -> None:
         if self.find_dialog is None:
@@ -392,6 +457,8 @@ class MainWindow(QMainWindow):
 
             self.find_dialog = FindDialog(self._search, self)
             self.find_dialog.open_assessment.connect(self.open_assessment)
+            # F6, Ctrl+1 and the rest work in the Find window too.
+            self.find_dialog.addActions(list(self.actions_by_name.values()))
         self.find_dialog.show()
         self.find_dialog.raise_()
         self.find_dialog.activateWindow()
@@ -436,7 +503,7 @@ class MainWindow(QMainWindow):
     def set_scheme(self, scheme: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_scheme(app, scheme, self.system_palette)
+            apply_scheme(app, scheme, self.system_palette, self.system_style)
         self.settings.colour_scheme = scheme
         self.refresh()
         self.say(f"Colour scheme: {scheme}")
@@ -493,8 +560,10 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
-        self.runner.wait()
+        self.runner.cancel_reads()
+        self.runner.wait(3_000)
         if self.context is not None:
             self.context.close()
         super().closeEvent(event)

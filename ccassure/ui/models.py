@@ -165,10 +165,20 @@ class CountsModel(_Table):
         return None
 
 
+Fetch = Callable[[int, int], ItemPage]
+# Runs a page fetch off the UI thread and hands the page back on it.
+Background = Callable[[Callable[[], ItemPage], Callable[[ItemPage], None]], None]
+
+
 class ItemsModel(_Table):
-    """Rows behind a dashboard figure, fetched a page at a time as the view scrolls."""
+    """Rows behind a dashboard figure, fetched a page at a time as the view scrolls.
+
+    With a `background` runner the pages are read off the UI thread (a deep page of 100,000
+    issues takes a few hundred milliseconds); without one they are read in place.
+    """
 
     PAGE = 200
+    background: Background | None = None
 
     def __init__(
         self, headings: Sequence[str], fetch: Callable[[int, int], ItemPage] | None = None
@@ -179,11 +189,13 @@ class ItemsModel(_Table):
         self.rows: list[ItemRow] = []
         self.total = 0
         self._busy = False
+        self._generation = 0
 
     def reset(
         self, headings: Sequence[str], fetch: Callable[[int, int], ItemPage], first: ItemPage
     ) -> None:
         self._busy = True
+        self._generation += 1  # a page still on its way belongs to the old list
         self.beginResetModel()
         self.headings, self._fetch = tuple(headings), fetch
         self.rows, self.total = list(first.rows), first.total
@@ -202,11 +214,22 @@ class ItemsModel(_Table):
         )
 
     def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent) or self._fetch is None:
+        fetch = self._fetch
+        if not self.canFetchMore(parent) or fetch is None:
             return
         self._busy = True  # views and testers may ask for more from inside beginInsertRows
+        offset, generation = len(self.rows), self._generation
+        if self.background is None:
+            self._append(fetch(offset, self.PAGE), generation)
+        else:
+            self.background(
+                lambda: fetch(offset, self.PAGE), lambda page: self._append(page, generation)
+            )
+
+    def _append(self, page: ItemPage, generation: int) -> None:
+        if generation != self._generation:
+            return
         try:
-            page = self._fetch(len(self.rows), self.PAGE)
             if not page.rows:
                 self.total = len(self.rows)
                 return

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.summary import ItemPage
 from ccassure.ui.a11y import name
-from ccassure.ui.models import ROW_ROLE, ItemsModel
+from ccassure.ui.layouts import FocusFrameDelegate
+from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
 
 HEADINGS = {
     "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
@@ -35,8 +36,8 @@ class _Page(QWidget):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layout_ = QVBoxLayout(self)
-        self.back_button = QPushButton("← &Back to the dashboard")
-        name(self.back_button, "Back to the dashboard", "Return to the programme dashboard")
+        self.back_button = QPushButton("← &Back")
+        name(self.back_button, "Back", "Return to the page you came from (Ctrl+1: the dashboard)")
         self.back_button.clicked.connect(self.back.emit)
         self.layout_.addWidget(self.back_button, alignment=Qt.AlignmentFlag.AlignLeft)
         self.heading = QLabel()
@@ -79,6 +80,7 @@ class ItemsPage(_Page):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setTabKeyNavigation(False)
+        self.view.setItemDelegate(FocusFrameDelegate(self.view))
         self.view.setWordWrap(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
@@ -87,8 +89,8 @@ class ItemsPage(_Page):
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
 
-    def show_items(self, what: str, title: str, first: ItemPage, fetch: object) -> None:
-        self.model.reset(HEADINGS.get(what, HEADINGS["issues"]), fetch, first)  # type: ignore[arg-type]
+    def show_items(self, what: str, title: str, first: ItemPage, fetch: Fetch) -> None:
+        self.model.reset(HEADINGS.get(what, HEADINGS["issues"]), fetch, first)
         shown = f"{first.total:,} item{'s' if first.total != 1 else ''}"
         self.heading.setText(f"{title} — {shown}")
         name(self.view, f"{title}: {shown}", "Enter opens the assessment that holds the item")

@@ -43,8 +43,9 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def apply_scheme(app: QApplication, scheme: str, system: QPalette) -> None:
-    """Dark and light use Qt's Fusion style with a fixed palette; system restores the original."""
+def apply_scheme(app: QApplication, scheme: str, system: QPalette, style: str) -> None:
+    """Dark and light use Qt's Fusion style with a fixed palette; system restores the
+    platform's own style and palette, so later system changes are followed again."""
     if scheme == "dark":
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(dark_palette())
@@ -52,4 +53,5 @@ def apply_scheme(app: QApplication, scheme: str, system: QPalette) -> None:
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(app.style().standardPalette())
     else:
+        app.setStyle(QStyleFactory.create(style) or app.style())
         app.setPalette(system)

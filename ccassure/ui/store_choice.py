@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ccassure.ui.main_window import Opener
 
 DEMO, NEW, OPEN = "demo", "new", "open"
+
+
 FILE_FILTER = "ccassure stores (*.db);;All files (*)"
 
 
@@ -55,9 +57,6 @@ def choose_store(
 ) -> tuple[Opener, str] | None:
     """Demo, or a file picked for a new or an existing store; None when nothing was picked."""
     if choice == DEMO:
-        from ccassure.services.context import demo_store_path
-
-        settings.store = demo_store_path(paths)
         return demo_opener(paths), "the demo programme"
     options = QFileDialog.Option.DontUseNativeDialog
     if choice == NEW:
@@ -74,5 +73,4 @@ def choose_store(
         return None
     if not chosen:
         return None
-    settings.store = Path(chosen)
     return opener_for(paths, Path(chosen), mode), Path(chosen).name

@@ -92,6 +92,10 @@ class TaskRunner(QObject):
         self._reads.setMaxThreadCount(2)
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
+        for pool in (self._reads, self._writes):
+            # Threads live as long as the runner: each keeps one SQLite reader connection,
+            # which a retired thread would otherwise leave open.
+            pool.setExpiryTimeout(-1)
         # Python must keep each runnable (and its signals object) alive until it reports back.
         self._running: dict[Task, _Runnable] = {}
 
