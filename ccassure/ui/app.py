@@ -77,8 +77,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
             QTimer.singleShot(0, lambda: _first_run(window, paths, settings))
         else:
             window.open_store(*choice)  # the store opens in the background while
-        window.navigation  # noqa: B018  (the panes are built here on the UI thread)
-        window.dashboard  # noqa: B018
+        window.dashboard  # noqa: B018  (built on the UI thread while the store opens)
 
     window.painted.connect(after_first_paint)
     # A store that will not open (moved, damaged, newer) leads back to the first-run choice.

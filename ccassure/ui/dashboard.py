@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class FittingTable(QTableView):
     """A small table that shows every row and whole cells; the page scrolls, not the rows.
 
-    Columns fit their contents (the last one stretches), so large text widens a column
+    Columns fit their contents, so large text widens a column
     instead of cutting it short; a too-wide table scrolls sideways inside itself.
     """
 
@@ -51,18 +51,21 @@ class FittingTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.setVerticalHeader(WrappingHeader(self))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        model.modelReset.connect(self.fit)
+        self._fit_soon = QTimer(self, singleShot=True, interval=0)  # many changes, one fit
+        self._fit_soon.timeout.connect(self.fit)
+        model.modelReset.connect(self._fit_soon.start)
 
     def fit(self) -> None:
-        """Height for every row, plus the sideways scroll bar when the columns overflow."""
+        """Height for every row, plus the sideways scroll bar when the columns overflow.
+
+        Both headers size their sections to the contents themselves; this sets the height.
+        """
         limit = max(120, int(self.width() * 0.45))  # row headings wrap beyond this width
         if self.verticalHeader().maximumWidth() != limit:
             self.verticalHeader().setMaximumWidth(limit)
-        self.resizeColumnsToContents()
-        self.resizeRowsToContents()
+            self.resizeRowsToContents()
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.model().rowCount()))
         needed = self.verticalHeader().sizeHint().width() + sum(
@@ -76,12 +79,13 @@ class FittingTable(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit()
+        if event.size().width() != event.oldSize().width():
+            self._fit_soon.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self.fit()
+            self._fit_soon.start()
 
 
 class ChartPanel(QWidget):

@@ -85,6 +85,8 @@ class ItemsPage(_Page):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.activated.connect(self._activated)
+        # Rows grow to their wrapped text, a page at a time (never all 100,000 at once).
+        self.model.rowsInserted.connect(lambda _parent, first, last: self._fit_rows(first, last))
         name(self.view, "Items", "Enter opens the assessment that holds the selected item")
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
@@ -97,8 +99,13 @@ class ItemsPage(_Page):
         self.view.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 420))
+        self._fit_rows(0, self.model.rowCount() - 1)
         if first.total:
             self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def _fit_rows(self, first: int, last: int) -> None:
+        for row in range(first, last + 1):
+            self.view.resizeRowToContents(row)
 
     def _activated(self, index: QModelIndex) -> None:
         ident = self.model.data(index, ROW_ROLE)
