@@ -190,3 +190,15 @@ def test_matrix_must_fit_its_scales(tmp_path: Path) -> None:
         with pytest.raises(TemplateError, match=why) as caught:
             load_template(path)
         assert "dpia-broken.toml" in str(caught.value) and "matrix" in str(caught.value)
+
+
+def test_answers_read_as_labels() -> None:
+    dpia, a11y = builtin("dpia"), builtin("accessibility")
+    rating = next(i for _, i in a11y.items() if i.answer == "rating")
+    level = a11y.scales[rating.scale or ""].levels[0]
+    assert a11y.answer_label(rating.key, level.key) == level.label
+    choice = next(i for _, i in dpia.items() if i.answer == "choice")
+    assert dpia.answer_label(choice.key, choice.choices[0].key) == choice.choices[0].label
+    yes_no = next(i for _, i in dpia.items() if i.answer == "yes_no_partly")
+    assert dpia.answer_label(yes_no.key, "not_applicable") == "not applicable"
+    assert dpia.answer_label("no-such-item", "x") == "x"

@@ -228,7 +228,7 @@ def test_status_changes_are_announced(
     window: MainWindow,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import ccassure.ui.main_window as module
+    import ccassure.ui.status_area as module
 
     spoken: list[str] = []
     monkeypatch.setattr(module, "announce", lambda _widget, text, *a: spoken.append(text))

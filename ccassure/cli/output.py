@@ -46,12 +46,6 @@ def assessment_list(summaries: Iterable[AssessmentSummary]) -> str:
     return table(rows, ["ID", "KIND", "STATUS", "VER", "COMPONENT", "TITLE"])
 
 
-def _label(template: Template, scale: str, key: str) -> str:
-    levels = template.scales.get(scale)
-    found = next((lv.label for lv in levels.levels if lv.key == key), key) if levels else key
-    return found or "-"
-
-
 def document_text(document: AssessmentDocument, template: Template) -> str:
     h = document.assessment
     state = completeness(template, document)
@@ -76,9 +70,7 @@ def document_text(document: AssessmentDocument, template: Template) -> str:
         out += ["", f"## {section.title}  [{mark}]"]
         for item in section.items:
             response = answers.get(item.key)
-            value = response.value if response else ""
-            if item.answer == "rating" and item.scale and value:
-                value = _label(template, item.scale, value)
+            value = template.answer_label(item.key, response.value) if response else ""
             flag = "*" if item.required else " "
             out.append(f" {flag} {item.prompt}: {value.strip() or '(not answered)'}")
     out += _risks(document, template) + _issues(document) + _actions(document)

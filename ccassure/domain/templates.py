@@ -142,6 +142,20 @@ class Template(_Strict):
     def item(self, key: str) -> Item | None:
         return next((item for _, item in self.items() if item.key == key), None)
 
+    def answer_label(self, key: str, value: str) -> str:
+        """How an answer reads to a person: a scale level's or a choice's label, or the text."""
+        item = self.item(key)
+        if item is None or not value:
+            return value
+        if item.answer == "rating" and item.scale:
+            levels = self.scales[item.scale].levels
+            return next((lv.label for lv in levels if lv.key == value), value)
+        if item.answer == "choice":
+            return next((c.label for c in item.choices if c.key == value), value)
+        if item.answer == "yes_no_partly":
+            return value.replace("_", " ")
+        return value
+
     @property
     def item_count(self) -> int:
         return sum(len(section.items) for section in self.sections)

@@ -22,17 +22,6 @@ def _table(headings: list[str], rows: list[list[str]], caption: str) -> str:
     )
 
 
-def _answer(template: Template, key: str, value: str) -> str:
-    item = template.item(key)
-    if item and item.scale and value:
-        level = next((lv for lv in template.scales[item.scale].levels if lv.key == value), None)
-        return level.label if level else value
-    if item and item.answer == "choice":
-        choice = next((c for c in item.choices if c.key == value), None)
-        return choice.label if choice else value
-    return value.replace("_", " ") if item and item.answer == "yes_no_partly" else value
-
-
 def document_html(document: AssessmentDocument, template: Template) -> str:
     h = document.assessment
     state = completeness(template, document)
@@ -61,7 +50,7 @@ def document_html(document: AssessmentDocument, template: Template) -> str:
         out.append(f"<h2>{escape(section.title)} ({mark})</h2>")
         for item in section.items:
             response = answers.get(item.key)
-            value = _answer(template, item.key, response.value) if response else ""
+            value = template.answer_label(item.key, response.value) if response else ""
             required = " (required)" if item.required else ""
             out.append(
                 f"<p><b>{escape(item.prompt)}</b>{required}<br>"

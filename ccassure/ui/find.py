@@ -6,21 +6,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ccassure.domain.summary import ItemPage, ItemRow
 from ccassure.ui.a11y import announce, name
-from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, ItemsModel
-from ccassure.ui.pages import HEADINGS
+from ccassure.ui.pages import HEADINGS, item_table
 
 LIMIT = 200  # what the find service returns at most
 Search = Callable[[str, Callable[[list[ItemRow]], None]], None]
@@ -47,14 +44,8 @@ class FindDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.model = ItemsModel(HEADINGS["find"])
-        self.results = QTableView()
-        self.results.setModel(self.model)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setTabKeyNavigation(False)
-        self.results.setItemDelegate(FocusFrameDelegate(self.results))
+        self.results = item_table(self.model, "Results", "Enter opens the assessment")
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        name(self.results, "Results", "Enter opens the assessment")
         self.results.activated.connect(self._open)
         layout.addWidget(self.results, 1)
         self._timer = QTimer(self, singleShot=True, interval=250)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -24,10 +22,12 @@ from PySide6.QtWidgets import (
 from ccassure.domain.summary import ItemPage, ItemRow
 from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
-from ccassure.ui.a11y import announce, name
+from ccassure.ui.a11y import name
 from ccassure.ui.errors import show_error
-from ccassure.ui.palette import SCHEMES, apply_scheme
+from ccassure.ui.menus import build_menus
+from ccassure.ui.palette import apply_scheme
 from ccassure.ui.settings import TEXT_SIZES, AppSettings
+from ccassure.ui.status_area import StatusArea
 from ccassure.ui.tasks import TaskControl, TaskRunner
 
 if TYPE_CHECKING:
@@ -86,24 +86,12 @@ class MainWindow(QMainWindow):
         self.dock.setTitleBarWidget(title)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.status = QLabel("Starting")  # its text is its accessible name
-        self.statusBar().addWidget(self.status, 1)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy, without a known end
-        self.progress.setMaximumWidth(160)
-        name(self.progress, "Working", "ccassure is reading or writing the store")
-        self.cancel_button = QPushButton("Cancel")
-        name(self.cancel_button, "Cancel", "Stop what ccassure is reading (saving always finishes)")
-        self.cancel_button.clicked.connect(self.cancel_work)
-        for widget in (self.progress, self.cancel_button):
-            widget.hide()
-            self.statusBar().addPermanentWidget(widget)
+        self.status_area = StatusArea(self.statusBar(), runner)
+        self.status = self.status_area.label
+        self.progress, self.cancel_button = self.status_area.progress, self.status_area.cancel
         self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
-        self._menus()
+        self.actions_by_name = build_menus(self)
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
-        self._busy_timer = QTimer(self, singleShot=True, interval=500)
-        self._busy_timer.timeout.connect(self._show_progress)
-        self.runner.busy_changed.connect(self._busy)
         geometry, state = settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -157,133 +145,6 @@ class MainWindow(QMainWindow):
         page.back.connect(self.go_back)
         self.pages.addWidget(page)
         return page
-
-    def _action(
-        self,
-        menu: Any,
-        text: str,
-        shortcut: str | QKeySequence.StandardKey | None,
-        slot: Callable[[], None],
-        description: str,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(description)
-        action.setToolTip(description)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        store = bar.addMenu("&File")
-        self.actions_by_name = {
-            "new_store": self._action(
-                store,
-                "&New store…",
-                QKeySequence.StandardKey.New,
-                lambda: self.choose_store("new"),
-                "Create a new, empty store",
-            ),
-            "open_store": self._action(
-                store,
-                "&Open store…",
-                QKeySequence.StandardKey.Open,
-                lambda: self.choose_store("open"),
-                "Open a store file you already have",
-            ),
-            "open_demo": self._action(
-                store,
-                "Open the &demo programme",
-                None,
-                lambda: self.choose_store("demo"),
-                "Open the Command and Control replacement demo",
-            ),
-            "quit": self._action(
-                store, "&Quit", QKeySequence.StandardKey.Quit, self._quit, "Close ccassure"
-            ),
-        }
-        edit = bar.addMenu("&Edit")
-        self.actions_by_name["find"] = self._action(
-            edit,
-            "&Find…",
-            QKeySequence.StandardKey.Find,
-            self.show_find,
-            "Find in titles, answers, comments and issues",
-        )
-        view = bar.addMenu("&View")
-        for key, text, shortcut, slot, tip in (
-            ("dashboard", "&Dashboard", "Ctrl+1", self.show_dashboard, "Show the dashboard"),
-            (
-                "refresh",
-                "&Refresh",
-                QKeySequence.StandardKey.Refresh,
-                self.refresh,
-                "Read the store again",
-            ),
-            (
-                "next_pane",
-                "&Next pane",
-                "F6",
-                lambda: self.cycle_pane(1),
-                "Move between the navigation and the main area",
-            ),
-            (
-                "previous_pane",
-                "&Previous pane",
-                "Shift+F6",
-                lambda: self.cycle_pane(-1),
-                "Move between the navigation and the main area",
-            ),
-            (
-                "larger",
-                "&Larger text",
-                QKeySequence.StandardKey.ZoomIn,
-                lambda: self.step_text(1),
-                "Make text larger",
-            ),
-            (
-                "smaller",
-                "&Smaller text",
-                QKeySequence.StandardKey.ZoomOut,
-                lambda: self.step_text(-1),
-                "Make text smaller",
-            ),
-            (
-                "reset_text",
-                "&Normal text size",
-                "Ctrl+0",
-                lambda: self.apply_text_size(100),
-                "Return text to its normal size",
-            ),
-        ):
-            self.actions_by_name[key] = self._action(view, text, shortcut, slot, tip)
-        view.addSeparator()
-        schemes = view.addMenu("&Colour scheme")
-        group = QActionGroup(self)
-        for key, text in SCHEMES:
-            action = self._action(
-                schemes,
-                text,
-                None,
-                partial(self.set_scheme, key),
-                f"Use the {key} colour scheme",
-            )
-            action.setCheckable(True)
-            action.setChecked(key == self.settings.colour_scheme)
-            group.addAction(action)
-            self.actions_by_name[f"scheme_{key}"] = action
-        view.addSeparator()
-        view.addAction(self.dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        self.actions_by_name["log"] = self._action(
-            help_menu,
-            "Where is the &log file?",
-            None,
-            lambda: self.say(f"The log file is {self.log_path}"),
-            "Say where the log file is",
-        )
 
     # --- store and data -------------------------------------------------------------------
     def choose_store(self, choice: str) -> None:
@@ -515,35 +376,9 @@ class MainWindow(QMainWindow):
 
     def say(self, message: str) -> None:
         """Status bar text and a screen-reader announcement of the same."""
-        self.status.setText(message)
+        self.status_area.say(message)
         if self.pages.currentWidget() is self.loading:
             self.loading.setText(message)
-        announce(self.status, message)
-
-    def _busy(self, running: int) -> None:
-        """Show progress (and Cancel) only for work that takes more than a moment."""
-        self.setCursor(Qt.CursorShape.BusyCursor if running else Qt.CursorShape.ArrowCursor)
-        if running:
-            self._busy_timer.start()
-        else:
-            self._busy_timer.stop()
-            self.progress.hide()
-            self.cancel_button.hide()
-
-    def _show_progress(self) -> None:
-        if self.runner.running:
-            self.progress.setToolTip(", ".join(self.runner.labels()))
-            self.progress.show()
-            self.cancel_button.show()
-            announce(self.status, "Working…")
-
-    def cancel_work(self) -> None:
-        stopped = self.runner.cancel_reads()
-        self.say(
-            f"Cancelled {stopped} task{'s' if stopped != 1 else ''}"
-            if stopped
-            else "Saving cannot be cancelled; it will finish in a moment"
-        )
 
     def report(self, error: BaseException) -> None:
         self.say(f"Problem: {error}")
@@ -555,9 +390,6 @@ class MainWindow(QMainWindow):
             self._painted = True
             QTimer.singleShot(0, self.painted.emit)
         return handled
-
-    def _quit(self) -> None:
-        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

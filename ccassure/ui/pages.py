@@ -30,6 +30,19 @@ HEADINGS = {
 }
 
 
+def item_table(model: ItemsModel, label: str, description: str) -> QTableView:
+    """A read-only, row-selecting list of items with a visible focus ring; Enter activates."""
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setTabKeyNavigation(False)
+    view.setItemDelegate(FocusFrameDelegate(view))
+    view.setWordWrap(True)
+    name(view, label, description)
+    return view
+
+
 class _Page(QWidget):
     back = Signal()
 
@@ -75,19 +88,14 @@ class ItemsPage(_Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Items", parent)
         self.model = ItemsModel(HEADINGS["issues"])
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setTabKeyNavigation(False)
-        self.view.setItemDelegate(FocusFrameDelegate(self.view))
-        self.view.setWordWrap(True)
+        self.view = item_table(
+            self.model, "Items", "Enter opens the assessment that holds the selected item"
+        )
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.activated.connect(self._activated)
         # Rows grow to their wrapped text, a page at a time (never all 100,000 at once).
         self.model.rowsInserted.connect(lambda _parent, first, last: self._fit_rows(first, last))
-        name(self.view, "Items", "Enter opens the assessment that holds the selected item")
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
 

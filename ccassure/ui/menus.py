@@ -1,0 +1,156 @@
+"""The main window's menus: every command with its shortcut, shown beside it in the menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ccassure.ui.palette import SCHEMES
+
+if TYPE_CHECKING:
+    from ccassure.ui.main_window import MainWindow
+
+Key = str | QKeySequence.StandardKey | None
+Std = QKeySequence.StandardKey
+
+
+def _add(
+    window: MainWindow, menu: QMenu, text: str, key: Key, slot: Callable[[], object], tip: str
+) -> QAction:
+    action = QAction(text, window)
+    if key is not None:
+        action.setShortcut(QKeySequence(key))
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> dict[str, QAction]:
+    """File, Edit, View and Help; returns the actions by name (Find shares them)."""
+    bar = window.menuBar()
+    table: list[tuple[str, list[tuple[str, str, Key, Callable[[], object], str]]]] = [
+        (
+            "&File",
+            [
+                (
+                    "new_store",
+                    "&New store…",
+                    Std.New,
+                    lambda: window.choose_store("new"),
+                    "Create a new, empty store",
+                ),
+                (
+                    "open_store",
+                    "&Open store…",
+                    Std.Open,
+                    lambda: window.choose_store("open"),
+                    "Open a store file you already have",
+                ),
+                (
+                    "open_demo",
+                    "Open the &demo programme",
+                    None,
+                    lambda: window.choose_store("demo"),
+                    "Open the Command and Control replacement demo",
+                ),
+                ("quit", "&Quit", Std.Quit, window.close, "Close ccassure"),
+            ],
+        ),
+        (
+            "&Edit",
+            [
+                (
+                    "find",
+                    "&Find…",
+                    Std.Find,
+                    window.show_find,
+                    "Find in titles, answers, comments and issues",
+                ),
+            ],
+        ),
+        (
+            "&View",
+            [
+                ("dashboard", "&Dashboard", "Ctrl+1", window.show_dashboard, "Show the dashboard"),
+                ("refresh", "&Refresh", Std.Refresh, window.refresh, "Read the store again"),
+                (
+                    "next_pane",
+                    "&Next pane",
+                    "F6",
+                    lambda: window.cycle_pane(1),
+                    "Move between the navigation and the main area",
+                ),
+                (
+                    "previous_pane",
+                    "&Previous pane",
+                    "Shift+F6",
+                    lambda: window.cycle_pane(-1),
+                    "Move between the navigation and the main area",
+                ),
+                (
+                    "larger",
+                    "&Larger text",
+                    Std.ZoomIn,
+                    lambda: window.step_text(1),
+                    "Make text larger",
+                ),
+                (
+                    "smaller",
+                    "&Smaller text",
+                    Std.ZoomOut,
+                    lambda: window.step_text(-1),
+                    "Make text smaller",
+                ),
+                (
+                    "reset_text",
+                    "&Normal text size",
+                    "Ctrl+0",
+                    lambda: window.apply_text_size(100),
+                    "Return text to its normal size",
+                ),
+            ],
+        ),
+        (
+            "&Help",
+            [
+                (
+                    "log",
+                    "Where is the &log file?",
+                    None,
+                    lambda: window.say(f"The log file is {window.log_path}"),
+                    "Say where the log file is",
+                ),
+            ],
+        ),
+    ]
+    actions: dict[str, QAction] = {}
+    for title, entries in table:
+        menu = bar.addMenu(title)
+        for key, text, shortcut, slot, tip in entries:
+            actions[key] = _add(window, menu, text, shortcut, slot, tip)
+        if title == "&View":
+            menu.addSeparator()
+            schemes = menu.addMenu("&Colour scheme")
+            group = QActionGroup(window)
+            for scheme, label in SCHEMES:
+                action = _add(
+                    window,
+                    schemes,
+                    label,
+                    None,
+                    partial(window.set_scheme, scheme),
+                    f"Use the {scheme} colour scheme",
+                )
+                action.setCheckable(True)
+                action.setChecked(scheme == window.settings.colour_scheme)
+                group.addAction(action)
+                actions[f"scheme_{scheme}"] = action
+            menu.addSeparator()
+            menu.addAction(window.dock.toggleViewAction())
+    return actions
