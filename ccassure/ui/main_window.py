@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ccassure.services.context import Context
     from ccassure.services.dashboard import Dashboard
     from ccassure.ui.dashboard import DashboardPage
+    from ccassure.ui.editing import EditingController
     from ccassure.ui.find import FindDialog
     from ccassure.ui.navigation import NavigationPanel
     from ccassure.ui.pages import AssessmentPage, ItemsPage
@@ -138,11 +139,18 @@ class MainWindow(QMainWindow):
         return page
 
     @cached_property
+    def editing(self) -> EditingController:
+        from ccassure.ui.editing import EditingController
+
+        return EditingController(self)
+
+    @cached_property
     def assessment(self) -> AssessmentPage:
         from ccassure.ui.pages import AssessmentPage
 
         page = AssessmentPage()
         page.back.connect(self.go_back)
+        page.edit.connect(self.editing.edit)
         self.pages.addWidget(page)
         return page
 
@@ -237,7 +245,7 @@ class MainWindow(QMainWindow):
             return  # the user has asked for something else since
         assessment_id, title, html = result
         self.assessment.show_html(assessment_id, title, html)
-        self._go_to(self.assessment, self.assessment.view)
+        self.go_to(self.assessment, self.assessment.view)
         self.navigation.select(assessment_id)
         self.say(f"Opened {title}")
 
@@ -264,7 +272,7 @@ class MainWindow(QMainWindow):
             return
         title = query.describe().capitalize()
         self.items.show_items(query.what, title, page, fetch)
-        self._go_to(self.items, self.items.view)
+        self.go_to(self.items, self.items.view)
         self.say(f"{title}: {page.total:,} items")
 
     def _new_request(self) -> int:
@@ -276,7 +284,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.runner.run("more items", lambda _c: work(), deliver)
 
-    def _go_to(self, page: QWidget, focus: QWidget) -> None:
+    def go_to(self, page: QWidget, focus: QWidget) -> None:
         """Show a page; the page left (and where its focus was) goes on the Back history."""
         current = self.pages.currentWidget()
         if current is not None and current is not page and current is not self.loading:

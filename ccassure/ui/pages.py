@@ -61,18 +61,24 @@ class _Page(QWidget):
 
 
 class AssessmentPage(_Page):
-    """The whole document, escaped, in a read-only browser."""
+    """The whole document, escaped, in a read-only browser; Edit opens the editor."""
+
+    edit = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
         self.heading.hide()
+        self.assessment_id = 0
+        self.edit_button = QPushButton("Edit &answers")
+        name(self.edit_button, "Edit answers", "Answer the checklist; every change is saved")
+        self.edit_button.clicked.connect(lambda: self.edit.emit(self.assessment_id))
+        self.layout_.addWidget(self.edit_button, alignment=Qt.AlignmentFlag.AlignLeft)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
         self.view.setTabChangesFocus(True)
         name(self.view, "Assessment document", "The assessment, read-only")
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
-        self.assessment_id = 0
 
     def show_html(self, assessment_id: int, title: str, html: str) -> None:
         self.assessment_id = assessment_id

@@ -1,0 +1,96 @@
+"""Opening an assessment for editing, saving each change, and submitting it for review."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from ccassure.domain.document import Response
+from ccassure.ui.editor import EditorPage
+from ccassure.ui.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from ccassure.domain.document import AssessmentDocument
+    from ccassure.domain.templates import Template
+    from ccassure.ui.main_window import MainWindow
+
+
+class EditingController(QObject):
+    """Glue between the editor page and the services: every change is a serialised write."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.failures = 0
+
+    @cached_property
+    def page(self) -> EditorPage:
+        page = EditorPage()
+        page.save.connect(self.save)
+        page.submit.connect(self.submit)
+        page.back.connect(self._leave)
+        self.window.pages.addWidget(page)
+        return page
+
+    def edit(self, assessment_id: int) -> None:
+        context = self.window.context
+        if context is None:
+            return
+
+        def load(_control: TaskControl) -> tuple[AssessmentDocument, Template, bool]:
+            from ccassure.domain.workflow import EDITABLE
+
+            document = context.assessments.document(assessment_id)
+            template = context.assessments.template_for(document)
+            return document, template, document.assessment.status in EDITABLE
+
+        self.window.runner.run("open the editor", load, self._loaded)
+
+    def _loaded(self, result: tuple[AssessmentDocument, Template, bool]) -> None:
+        document, template, editable = result
+        self.page.load(document, template, editable)
+        self.window.go_to(self.page, self.page.sections)
+        self.window.say(
+            f"Editing {document.assessment.title}"
+            if editable
+            else f"{document.assessment.title} is not editable in this state"
+        )
+
+    def save(self, assessment_id: int, response: Response) -> None:
+        context = self.window.context
+        if context is None:
+            return
+        self.window.runner.run(
+            "save an answer",
+            lambda _c: context.assessments.set_response(assessment_id, response),
+            lambda _result: self.window.say("Saved"),
+            self._failed,
+            write=True,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.failures += 1
+        self.window.report(error)
+
+    def submit(self, assessment_id: int) -> None:
+        context = self.window.context
+        if context is None:
+            return
+        self.window.runner.run(
+            "submit for review",
+            lambda _c: context.assessments.transition(assessment_id, "submit"),
+            lambda _status: self._submitted(assessment_id),
+            self._failed,
+            write=True,
+        )
+
+    def _submitted(self, assessment_id: int) -> None:
+        self.window.say("Submitted for review")
+        self.window.refresh()
+        self.edit(assessment_id)
+
+    def _leave(self) -> None:
+        self.page.flush()
+        self.window.go_back()

@@ -1,0 +1,177 @@
+"""The checklist editor by keyboard: answer, autosave, undo and redo, submit with gaps listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
+
+from ccassure.services.paths import AppPaths
+from ccassure.ui.app import demo_opener
+from ccassure.ui.editor import EditorPage
+from ccassure.ui.main_window import MainWindow
+from ccassure.ui.settings import AppSettings
+from ccassure.ui.tasks import TaskRunner
+from tests.ui_helpers import accessible_name, focusable
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
+    built = MainWindow(
+        AppSettings(paths.data_dir), TaskRunner(), tmp_path / "log", lambda: TODAY, paths=paths
+    )
+    qtbot.addWidget(built)
+    built.show()
+    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
+        built.open_store(demo_opener(paths), "the demo programme")
+    yield built
+    built.runner.wait()
+    built.close()
+
+
+def open_editor(qtbot, window: MainWindow, kind: str, status: str) -> tuple[int, EditorPage]:  # type: ignore[no-untyped-def]
+    assert window.context is not None
+    found = next(
+        s
+        for s in window.context.assessments.list_summaries()
+        if s.kind == kind and s.status == status
+    )
+    window.editing.edit(found.id)
+    page = window.editing.page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
+    return found.id, page
+
+
+def stored(window: MainWindow, assessment_id: int, key: str) -> str:
+    assert window.context is not None
+    document = window.context.assessments.document(assessment_id)
+    return next((r.value for r in document.responses if r.item == key), "")
+
+
+def settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.wait(500)  # the editor's pause before saving
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
+
+
+def first_missing_text(page: EditorPage) -> str:
+    return next(
+        item.key
+        for _, item in page._missing()
+        if isinstance(page.fields[item.key].widget, QPlainTextEdit)
+    )
+
+
+def test_typing_is_saved_and_undo_redo_reach_the_store(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    key = first_missing_text(page)
+    widget = page.fields[key].widget
+    page._jump(_entry_for(page, key))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)
+    typed = '<img src="/etc/passwd"/> &amp; '
+    pasted = "\u202eabc\u202c e\u0301 \U0001f642 " + "x" * 100_000  # QTest types Latin-1 only
+    hostile = typed + pasted
+    qtbot.keyClicks(widget, typed)
+    assert isinstance(widget, QPlainTextEdit)
+    widget.insertPlainText(pasted)
+    settle(qtbot, window)
+    assert stored(window, ident, key) == hostile
+    qtbot.keyClick(widget, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert page.fields[key].value() == "" and stored(window, ident, key) == ""
+    qtbot.keyClick(
+        widget,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    settle(qtbot, window)
+    assert stored(window, ident, key) == hostile
+    assert window.editing.failures == 0
+
+
+def test_choice_answers_undo_too(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    key, field = next(
+        (k, f) for k, f in page.fields.items() if isinstance(f.widget, QComboBox) and not f.value()
+    )
+    combo = field.widget
+    assert isinstance(combo, QComboBox)
+    page._jump(_entry_for(page, key, any_item=True))
+    combo.setFocus()
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    settle(qtbot, window)
+    chosen = stored(window, ident, key)
+    assert chosen and chosen == combo.currentData()
+    page.undo_stack.undo()
+    settle(qtbot, window)
+    assert stored(window, ident, key) == "" and combo.currentIndex() == 0
+
+
+def test_submit_lists_what_is_missing_and_jumps_to_it(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    missing = page._missing()
+    assert missing
+    page.submit_button.setFocus()
+    qtbot.keyClick(page.submit_button, Qt.Key.Key_Space)
+    assert page.missing.isVisible() and page.missing.count() == len(missing)
+    assert QApplication.focusWidget() is page.missing
+    page.missing.setCurrentRow(len(missing) - 1)
+    qtbot.keyClick(page.missing, Qt.Key.Key_Return)
+    index, item = missing[-1]
+    assert page.sections.currentRow() == index
+    assert QApplication.focusWidget() is page.fields[item.key].widget
+    assert window.context is not None
+    assert window.context.assessments.summary(ident).status == "draft"
+
+    for _, item in missing:
+        field = page.fields[item.key]
+        widget = field.widget
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText("Answered in the test.")
+        elif isinstance(widget, QLineEdit):
+            widget.setText("2027-01-31")
+            field.edited.emit()
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(1)
+            field.edited.emit()
+    page.flush()
+    settle(qtbot, window)
+    assert page._missing() == []
+    qtbot.keyClick(page.submit_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(
+        lambda: (
+            window.context is not None
+            and window.context.assessments.summary(ident).status == "in_review"
+        ),
+        timeout=10_000,
+    )
+    settle(qtbot, window)
+    assert not page.submit_button.isEnabled()  # reopened read-only, in review
+
+
+def test_every_editor_control_is_named(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    _, page = open_editor(qtbot, window, "dpia", "in_review")
+    for row in range(page.sections.count()):
+        page.sections.setCurrentRow(row)
+        unnamed = [w for w in focusable(page) if not accessible_name(w).strip()]
+        assert unnamed == [], [repr(w) for w in unnamed]
+    assert not page.submit_button.isEnabled()
+
+
+def _entry_for(page: EditorPage, key: str, any_item: bool = False):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QListWidgetItem
+
+    assert page.template is not None
+    index = next(
+        i for i, s in enumerate(page.template.sections) if any(item.key == key for item in s.items)
+    )
+    entry = QListWidgetItem(key)
+    entry.setData(Qt.ItemDataRole.UserRole, (index, key))
+    return entry
