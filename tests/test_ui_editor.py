@@ -175,3 +175,96 @@ def _entry_for(page: EditorPage, key: str, any_item: bool = False):  # type: ign
     entry = QListWidgetItem(key)
     entry.setData(Qt.ItemDataRole.UserRole, (index, key))
     return entry
+
+
+def _child(store: Path, ident: int, key: str, text: str):  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(root / "tests" / "editor_kill_child.py"),
+            str(store),
+            str(ident),
+            key,
+            text,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+def _stored_now(store: Path, ident: int, key: str) -> str:
+    import sqlite3
+
+    db = sqlite3.connect(store)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        row = db.execute(
+            "SELECT value FROM response WHERE assessment_id = ? AND item = ?", (ident, key)
+        ).fetchone()
+    finally:
+        db.close()
+    return str(row[0]) if row else ""
+
+
+@pytest.mark.slow
+def test_typed_text_survives_sigkill(demo_store: Path, tmp_path: Path) -> None:
+    import random
+    import shutil
+    import signal
+
+    from ccassure.services.context import build_context
+
+    store = tmp_path / "kill.db"
+    shutil.copy(demo_store, store)
+    context = build_context(AppPaths(tmp_path / "data", store))
+    summary = next(
+        s
+        for s in context.assessments.list_summaries()
+        if s.kind == "environmental" and s.status == "draft"
+    )
+    document = context.assessments.document(summary.id)
+    template = context.assessments.template_for(document)
+    answered = {r.item for r in document.responses if r.value}
+    keys = [
+        item.key
+        for _, item in template.items()
+        if item.answer == "text" and item.key not in answered
+    ][:2]
+    context.close()
+    assert len(keys) == 2
+
+    text = "Certificate renewed; evidence held by procurement."
+    child = _child(store, summary.id, keys[0], text)
+    assert child.stdout is not None
+    lines = []
+    for line in child.stdout:
+        lines.append(line.strip())
+        if line.strip() == "SAVED":
+            break
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert lines[-1] == "SAVED", lines[-3:]
+    assert _stored_now(store, summary.id, keys[0]) == text  # all of it, after the kill
+
+    child = _child(store, summary.id, keys[1], text)  # now kill it in the middle of typing
+    assert child.stdout is not None
+    stop_at = random.Random(7).randrange(5, len(text) - 5)
+    typed = 0
+    for line in child.stdout:
+        if line.strip().isdigit():
+            typed = int(line)
+            if typed >= stop_at:
+                break
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    kept = _stored_now(store, summary.id, keys[1])
+    assert text.startswith(kept)  # never garbled: a prefix of what was typed
+    assert len(kept) >= typed - 3  # at most the last few keystrokes were in flight

@@ -123,7 +123,7 @@ class AssessmentService:
 
     def set_response(self, assessment_id: int, response: Response) -> None:
         stamp = self._stamp(assessment_id)
-        document = self.document(assessment_id)
+        document = self.document_header_only(assessment_id)  # not 100,000 issues per keystroke
         self._check_editable(document)
         fixed = document.model_copy(update={"responses": (response,)})
         found = problems(self.template_for(document), fixed)

@@ -24,6 +24,8 @@ class EditingController(QObject):
         super().__init__(window)
         self.window = window
         self.failures = 0
+        self._latest: dict[tuple[int, str], Response] = {}
+        self._in_flight: set[tuple[int, str]] = set()
 
     @cached_property
     def page(self) -> EditorPage:
@@ -59,16 +61,38 @@ class EditingController(QObject):
         )
 
     def save(self, assessment_id: int, response: Response) -> None:
+        """Save at once; while a save of the same item is under way, only the newest waits."""
+        key = (assessment_id, response.item)
+        self._latest[key] = response
+        if key not in self._in_flight:
+            self._start(key)
+
+    def _start(self, key: tuple[int, str]) -> None:
         context = self.window.context
         if context is None:
             return
+        response = self._latest[key]
+        self._in_flight.add(key)
         self.window.runner.run(
             "save an answer",
-            lambda _c: context.assessments.set_response(assessment_id, response),
-            lambda _result: self.window.say("Saved"),
-            self._failed,
+            lambda _c: context.assessments.set_response(key[0], response),
+            lambda _result: self._saved(key, response),
+            lambda error: self._save_failed(key, error),
             write=True,
         )
+
+    def _saved(self, key: tuple[int, str], response: Response) -> None:
+        self._in_flight.discard(key)
+        if self._latest.get(key) != response:
+            self._start(key)  # typed on while it was saving: save the newest too
+        else:
+            self._latest.pop(key, None)
+            self.window.say("Saved")
+
+    def _save_failed(self, key: tuple[int, str], error: BaseException) -> None:
+        self._in_flight.discard(key)
+        self._latest.pop(key, None)
+        self._failed(error)
 
     def _failed(self, error: BaseException) -> None:
         self.failures += 1

@@ -24,7 +24,7 @@ from ccassure.ui.a11y import announce, name
 from ccassure.ui.editor_fields import Field
 from ccassure.ui.pages import _Page
 
-SAVE_DELAY_MS = 400
+SAVE_DELAY_MS = 0  # every change is saved at once (the saves coalesce while one runs)
 
 
 class SetAnswer(QUndoCommand):
