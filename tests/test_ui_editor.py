@@ -268,3 +268,79 @@ def test_typed_text_survives_sigkill(demo_store: Path, tmp_path: Path) -> None:
     kept = _stored_now(store, summary.id, keys[1])
     assert text.startswith(kept)  # never garbled: a prefix of what was typed
     assert len(kept) >= typed - 3  # at most the last few keystrokes were in flight
+
+
+def test_dpia_risk_register_with_live_heat_maps(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from ccassure.domain.document import ComponentRef, ProgrammeRef
+
+    assert window.context is not None
+    service = window.context.assessments
+    core = next(s for s in service.list_summaries() if s.kind == "dpia" and s.status == "approved")
+    header = service.document(core.id).assessment
+    ident = service.create(
+        "dpia",
+        "DPIA: new triage tool",
+        ProgrammeRef(**header.programme.model_dump()),
+        ComponentRef(**header.component.model_dump()),
+    )
+    window.editing.edit(ident)
+    page = window.editing.page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
+    register = page.register
+    assert register is not None
+    page.sections.setCurrentRow(page.sections.count() - 1)
+    assert page.forms.currentWidget() is register
+
+    def choose(combo, key: str) -> None:  # type: ignore[no-untyped-def]
+        combo.setCurrentIndex(combo.findData(key))
+        combo.activated.emit(combo.currentIndex())
+
+    for title, likelihood, severity in (
+        ("Over-retention", "probable", "severe"),
+        ("Misdirected sharing", "possible", "significant"),
+        ("Staff browsing", "remote", "minimal"),
+    ):
+        register.add_button.setFocus()
+        qtbot.keyClick(register.add_button, Qt.Key.Key_Space)
+        assert QApplication.focusWidget() is register.title
+        register.title.selectAll()
+        qtbot.keyClicks(register.title, title)
+        choose(register.likelihood, likelihood)
+        choose(register.severity, severity)
+        settle(qtbot, window)
+
+    def cell(chart, likelihood: str, severity: str) -> int:  # type: ignore[no-untyped-def]
+        return next(e.value for e in chart.elements if e.payload == (likelihood, severity))
+
+    assert cell(register.inherent_map, "probable", "severe") == 1
+    assert sum(e.value for e in register.inherent_map.elements) == 3
+    assert "consult the ICO" in register.flag.text()  # a high risk with no measures yet
+
+    register.table.setCurrentCell(0, 0)
+    qtbot.keyClicks(register.measures, "Automated deletion at 7 years")
+    choose(register.effect, "reduced")
+    choose(register.residual_likelihood, "remote")
+    choose(register.residual_severity, "significant")
+    settle(qtbot, window)
+    assert cell(register.residual_map, "remote", "significant") == 1
+    assert cell(register.residual_map, "probable", "severe") == 0
+    assert "not needed" in register.flag.text()
+
+    choose(register.effect, "accepted")
+    choose(register.residual_likelihood, "possible")
+    choose(register.residual_severity, "severe")
+    settle(qtbot, window)
+    assert "consult the ICO" in register.flag.text()
+    stored_risks = service.document(ident).risks
+    assert [r.title for r in stored_risks] == [
+        "Over-retention",
+        "Misdirected sharing",
+        "Staff browsing",
+    ]
+    assert (stored_risks[0].residual_likelihood, stored_risks[0].effect) == ("possible", "accepted")
+
+    page.undo_stack.undo()  # the last rating change goes back, in the store too
+    settle(qtbot, window)
+    assert service.document(ident).risks[0].residual_severity == "significant"
+    assert "not needed" in register.flag.text()
+    assert window.editing.failures == 0

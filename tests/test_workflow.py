@@ -123,3 +123,30 @@ def test_answers_must_fit_the_template(context: Context) -> None:
     with pytest.raises(ServiceError, match="must be one of"):
         service.set_response(dpia, Response(item=rating.key, value="maybe"))
     assert service.document(dpia).responses == ()
+
+
+def test_risk_register_edits(context: Context) -> None:
+    from ccassure.domain.document import Risk
+
+    service = context.assessments
+    dpia = service.create("dpia", "DPIA", PROGRAMME, CORE)
+    first = Risk(ref="R01", title="Over-retention", likelihood="probable", severity="severe")
+    service.put_risk(dpia, first)
+    service.put_risk(
+        dpia, Risk(ref="R02", title="Misuse", likelihood="possible", severity="significant")
+    )
+    reduced = first.model_copy(
+        update={
+            "measures": "Retention rules",
+            "effect": "reduced",
+            "residual_likelihood": "remote",
+            "residual_severity": "significant",
+        }
+    )
+    service.put_risk(dpia, reduced)
+    risks = service.document(dpia).risks
+    assert [r.ref for r in risks] == ["R01", "R02"] and risks[0] == reduced
+    with pytest.raises(ServiceError, match="likelihood"):
+        service.put_risk(dpia, first.model_copy(update={"likelihood": "certain"}))
+    service.remove_risk(dpia, "R02")
+    assert [r.ref for r in service.document(dpia).risks] == ["R01"]

@@ -17,6 +17,7 @@ from ccassure.domain.document import (
     Issue,
     ProgrammeRef,
     Response,
+    Risk,
     Signoff,
     content_hash,
 )
@@ -133,6 +134,29 @@ class AssessmentService:
             writer.expect(assessment_id, stamp)
             writer.put_response(assessment_id, response)
             writer.audit("response.saved", assessment_id, item=response.item)
+
+    def put_risk(self, assessment_id: int, risk: Risk) -> None:
+        """Add a risk to the register, or change the one with the same ref."""
+        stamp = self._stamp(assessment_id)
+        document = self.document_header_only(assessment_id)
+        self._check_editable(document)
+        found = problems(
+            self.template_for(document), document.model_copy(update={"risks": (risk,)})
+        )
+        if found:
+            raise ServiceError(found[0])
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            writer.put_risk(assessment_id, risk)
+            writer.audit("risk.saved", assessment_id, ref=risk.ref)
+
+    def remove_risk(self, assessment_id: int, ref: str) -> None:
+        stamp = self._stamp(assessment_id)
+        self._check_editable(self.document_header_only(assessment_id))
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            writer.remove_risk(assessment_id, ref)
+            writer.audit("risk.removed", assessment_id, ref=ref)
 
     def update_header(
         self,

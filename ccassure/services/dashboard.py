@@ -166,6 +166,6 @@ def _grid_ratings(template: Template | None) -> dict[tuple[str, str], str]:
         return {}
     return {
         (likelihood, severity): rate(template, RISK_MATRIX, likelihood, severity)
-        for likelihood in template.scales["likelihood"].keys()  # noqa: SIM118
-        for severity in template.scales["severity"].keys()  # noqa: SIM118
+        for likelihood in template.scales["likelihood"].keys()
+        for severity in template.scales["severity"].keys()
     }

@@ -76,7 +76,7 @@ def _summary(row: sqlite3.Row) -> AssessmentSummary:
 
 
 def _plain(row: sqlite3.Row, drop: tuple[str, ...]) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys() if key not in drop}  # noqa: SIM118
+    return {key: row[key] for key in row.keys() if key not in drop}
 
 
 @reads_safely

@@ -17,6 +17,7 @@ from ccassure.domain.document import (
     Issue,
     ProgrammeRef,
     Response,
+    Risk,
     Signoff,
 )
 from ccassure.store.errors import StoreError
@@ -218,6 +219,26 @@ class StoreWriter:
         row.value, row.comment = response.value, response.comment
         row.evidence_json = json.dumps(list(response.evidence))
         self._session.add(row)
+        self.touch(assessment_id)
+
+    def put_risk(self, assessment_id: int, risk: Risk) -> None:
+        """Insert a risk, or replace the one with the same ref (its position is kept)."""
+        table = _table("risk")
+        values = {**risk.model_dump(), "assessment_id": assessment_id}
+        changed = self._session.execute(
+            update(table)
+            .where(table.c.assessment_id == assessment_id, table.c.ref == risk.ref)
+            .values(**values)
+        )
+        if not getattr(changed, "rowcount", 0):
+            self._execute_many("risk", [values])
+        self.touch(assessment_id)
+
+    def remove_risk(self, assessment_id: int, ref: str) -> None:
+        table = _table("risk")
+        self._session.execute(
+            delete(table).where(table.c.assessment_id == assessment_id, table.c.ref == ref)
+        )
         self.touch(assessment_id)
 
     def add_signoff(self, assessment_id: int, signoff: Signoff) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from ccassure.ui.tasks import TaskControl
 if TYPE_CHECKING:
     from ccassure.domain.document import AssessmentDocument
     from ccassure.domain.templates import Template
+    from ccassure.services.context import Context
     from ccassure.ui.main_window import MainWindow
 
 
@@ -31,6 +33,12 @@ class EditingController(QObject):
     def page(self) -> EditorPage:
         page = EditorPage()
         page.save.connect(self.save)
+        page.save_risk.connect(
+            lambda ident, risk: self._write(lambda c: c.assessments.put_risk(ident, risk))
+        )
+        page.remove_risk.connect(
+            lambda ident, ref: self._write(lambda c: c.assessments.remove_risk(ident, ref))
+        )
         page.submit.connect(self.submit)
         page.back.connect(self._leave)
         self.window.pages.addWidget(page)
@@ -93,6 +101,17 @@ class EditingController(QObject):
         self._in_flight.discard(key)
         self._latest.pop(key, None)
         self._failed(error)
+
+    def _write(self, change: Callable[[Context], object]) -> None:
+        context = self.window.context
+        if context is not None:
+            self.window.runner.run(
+                "save the risk register",
+                lambda _c: change(context),
+                lambda _r: self.window.say("Saved"),
+                self._failed,
+                write=True,
+            )
 
     def _failed(self, error: BaseException) -> None:
         self.failures += 1

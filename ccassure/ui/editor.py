@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -19,10 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from ccassure.domain.document import AssessmentDocument, Response
+from ccassure.domain.scoring import RISK_MATRIX
 from ccassure.domain.templates import Item, Section, Template
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.editor_fields import Field
 from ccassure.ui.pages import _Page
+
+if TYPE_CHECKING:
+    from ccassure.ui.risk_register import RiskRegister
 
 SAVE_DELAY_MS = 0  # every change is saved at once (the saves coalesce while one runs)
 
@@ -54,12 +60,15 @@ class EditorPage(_Page):
     """Every change is saved as it is made (through the write worker); Ctrl+Z undoes it."""
 
     save = Signal(int, object)  # assessment id, Response
+    save_risk = Signal(int, object)  # assessment id, Risk
+    remove_risk = Signal(int, str)  # assessment id, ref
     submit = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment editor", parent)
         self.assessment_id = 0
         self.template: Template | None = None
+        self.register: RiskRegister | None = None
         self.fields: dict[str, Field] = {}
         self.comments: dict[str, QLineEdit] = {}
         self.saved: dict[str, Response] = {}
@@ -129,6 +138,16 @@ class EditorPage(_Page):
         for section in template.sections:
             self.forms.addWidget(self._form(section, template, editable))
             self.sections.addItem(QListWidgetItem(section.title))
+        self.register = None
+        if RISK_MATRIX in template.matrices:
+            from ccassure.ui.risk_register import RiskRegister
+
+            self.register = RiskRegister(template, self.undo_stack)
+            self.register.save_risk.connect(self.save_risk.emit)
+            self.register.remove_risk.connect(self.remove_risk.emit)
+            self.register.load(document, editable)
+            self.forms.addWidget(self.register)
+            self.sections.addItem(QListWidgetItem("Risk register"))
         state = document.assessment.status.replace("_", " ")
         self.title = document.assessment.title
         self.heading.setText(
