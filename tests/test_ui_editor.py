@@ -344,3 +344,29 @@ def test_dpia_risk_register_with_live_heat_maps(qtbot, window: MainWindow) -> No
     assert service.document(ident).risks[0].residual_severity == "significant"
     assert "not needed" in register.flag.text()
     assert window.editing.failures == 0
+
+
+def test_screening_verdict_and_expiring_evidence_follow_the_answers(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    from ccassure.ui.editor import expiry_text
+
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    notes = page.expiry_notes
+    assert notes and any(n.text().startswith("⚠ Expired") for n in notes.values())
+    key = next(iter(notes))
+    field = page.fields[key]
+    widget = field.widget
+    assert isinstance(widget, QLineEdit)
+    widget.setText("2027-01-10")
+    field.edited.emit()
+    settle(qtbot, window)
+    assert "within 60 days" in notes[key].text()
+    assert stored(window, ident, key) == "2027-01-10"
+    assert expiry_text("2030-01-01", TODAY) == "" and expiry_text("garbage", TODAY) == ""
+
+    assert window.context is not None
+    core = next(s for s in window.context.assessments.list_summaries() if s.kind == "dpia")
+    window.editing.edit(core.id)
+    qtbot.waitUntil(lambda: page.verdict is not None, timeout=10_000)
+    assert page.verdict is not None and "A DPIA is required" in page.verdict.text()

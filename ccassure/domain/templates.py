@@ -69,6 +69,8 @@ class Item(_Strict):
     scale: str | None = None
     expires: bool = False
     wcag: WcagRef | None = None
+    # DPIA screening: an ICO-list item (alone, or only with a WP248 criterion) or a WP248 one
+    screening: Literal["ico", "ico_combined", "wp248"] | None = None
 
     @model_validator(mode="after")
     def _answer_needs(self) -> Item:

@@ -60,7 +60,7 @@ class EditingController(QObject):
 
     def _loaded(self, result: tuple[AssessmentDocument, Template, bool]) -> None:
         document, template, editable = result
-        self.page.load(document, template, editable)
+        self.page.load(document, template, editable, self.window.today())
         self.window.go_to(self.page, self.page.sections)
         self.window.say(
             f"Editing {document.assessment.title}"

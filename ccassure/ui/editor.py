@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.document import AssessmentDocument, Response
 from ccassure.domain.scoring import RISK_MATRIX
+from ccassure.domain.screening import screening_verdict
 from ccassure.domain.templates import Item, Section, Template
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.editor_fields import Field
@@ -69,6 +71,9 @@ class EditorPage(_Page):
         self.assessment_id = 0
         self.template: Template | None = None
         self.register: RiskRegister | None = None
+        self.today = date.today()
+        self.expiry_notes: dict[str, QLabel] = {}
+        self.verdict: QLabel | None = None
         self.fields: dict[str, Field] = {}
         self.comments: dict[str, QLineEdit] = {}
         self.saved: dict[str, Response] = {}
@@ -123,8 +128,17 @@ class EditorPage(_Page):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def load(self, document: AssessmentDocument, template: Template, editable: bool) -> None:
+    def load(
+        self,
+        document: AssessmentDocument,
+        template: Template,
+        editable: bool,
+        today: date | None = None,
+    ) -> None:
         """Build the sections and items for this assessment version."""
+        self.today = today or date.today()
+        self.expiry_notes = {}
+        self.verdict = None
         self.assessment_id = document.assessment.id or 0
         self.template = template
         self.undo_stack.clear()
@@ -167,6 +181,10 @@ class EditorPage(_Page):
         layout.addWidget(heading)
         if section.guidance:
             layout.addWidget(_note(section.guidance))
+        if any(item.screening for item in section.items):
+            self.verdict = _note("")
+            name(self.verdict, "Screening verdict")
+            layout.addWidget(self.verdict)
         for item in section.items:
             self._item(layout, item, template, editable)
         layout.addStretch(1)
@@ -183,6 +201,9 @@ class EditorPage(_Page):
         prompt.setBuddy(field.widget)
         layout.addWidget(prompt)
         layout.addWidget(field.widget)
+        if item.expires:
+            self.expiry_notes[item.key] = _note("")
+            layout.addWidget(self.expiry_notes[item.key])
         layout.addWidget(_note(f"{item.guidance} Reference: {item.reference}".strip()))
         comment = QLineEdit(response.comment)
         comment.setReadOnly(not editable)
@@ -231,9 +252,25 @@ class EditorPage(_Page):
             if item.required and not self.fields[item.key].value().strip()
         ]
 
+    def _update_notes(self) -> None:
+        """The screening verdict and expiring evidence follow every change."""
+        assert self.template is not None
+        answers = {key: field.value() for key, field in self.fields.items()}
+        verdict = screening_verdict(self.template, answers)
+        if (
+            self.verdict is not None
+            and verdict is not None
+            and self.verdict.text() != verdict.text()
+        ):
+            self.verdict.setText(verdict.text())
+            announce(self.verdict, verdict.text())
+        for key, note in self.expiry_notes.items():
+            note.setText(expiry_text(answers.get(key, ""), self.today))
+
     def _update_completeness(self) -> None:
         if self.template is None:
             return
+        self._update_notes()
         missing = {item.key for _, item in self._missing()}
         for index, section in enumerate(self.template.sections):
             required = [i for i in section.items if i.required]
@@ -271,6 +308,19 @@ class EditorPage(_Page):
         widget = self.fields[key].widget
         self.scroller.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def expiry_text(value: str, today: date) -> str:
+    """Expired, or expiring within 60 days, for an evidence date; empty otherwise."""
+    try:
+        expires = date.fromisoformat(value)
+    except ValueError:
+        return ""
+    if expires < today:
+        return f"⚠ Expired on {expires:%d %B %Y}: ask the supplier for current evidence."
+    if expires <= today + timedelta(days=60):
+        return f"⚠ Expires within 60 days, on {expires:%d %B %Y}."
+    return ""
 
 
 def _note(text: str) -> QLabel:

@@ -275,6 +275,9 @@ class MainWindow(QMainWindow):
         self.go_to(self.items, self.items.view)
         self.say(f"{title}: {page.total:,} items")
 
+    def today(self) -> date:
+        return self._today()
+
     def _new_request(self) -> int:
         self._page_request += 1
         return self._page_request
