@@ -288,7 +288,7 @@ def test_dpia_risk_register_with_live_heat_maps(qtbot, window: MainWindow) -> No
     qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
     register = page.register
     assert register is not None
-    page.sections.setCurrentRow(page.sections.count() - 1)
+    page.sections.setCurrentRow(page.sections.count() - 2)  # the register, before Actions
     assert page.forms.currentWidget() is register
 
     def choose(combo, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -370,3 +370,36 @@ def test_screening_verdict_and_expiring_evidence_follow_the_answers(  # type: ig
     window.editing.edit(core.id)
     qtbot.waitUntil(lambda: page.verdict is not None, timeout=10_000)
     assert page.verdict is not None and "A DPIA is required" in page.verdict.text()
+
+
+def test_actions_added_dated_overdue_and_undone(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    panel = page.actions_panel
+    page.sections.setCurrentRow(page.sections.count() - 1)
+    assert page.forms.currentWidget() is panel
+    before = len(panel.entries)
+    panel.add_button.setFocus()
+    qtbot.keyClick(panel.add_button, Qt.Key.Key_Space)
+    assert QApplication.focusWidget() is panel.description
+    panel.description.selectAll()
+    qtbot.keyClicks(panel.description, "Obtain the renewed ISO 14001 certificate")
+    panel.due.setFocus()
+    qtbot.keyClicks(panel.due, "31/12/2026")  # wrong form: refused, nothing saved
+    settle(qtbot, window)
+    assert "YYYY-MM-DD" in panel.problem.text()
+    panel.due.selectAll()
+    qtbot.keyClicks(panel.due, "2026-11-01")
+    qtbot.keyClicks(panel.owner, "Procurement Lead")
+    settle(qtbot, window)
+    row = len(panel.entries) - 1
+    assert panel.table.item(row, 3).text().endswith("overdue")
+    assert window.context is not None
+    stored_actions = window.context.assessments.document(ident).actions
+    assert len(stored_actions) == before + 1
+    assert stored_actions[-1].description == "Obtain the renewed ISO 14001 certificate"
+    assert str(stored_actions[-1].due) == "2026-11-01"
+    while page.undo_stack.canUndo():
+        page.undo_stack.undo()
+    settle(qtbot, window)
+    assert len(window.context.assessments.document(ident).actions) == before
+    assert window.editing.failures == 0

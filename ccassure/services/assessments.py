@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ccassure.domain.completeness import Completeness, completeness
 from ccassure.domain.conformity import bulk_issue_problem, problems
 from ccassure.domain.document import (
+    Action,
     AssessmentDocument,
     ComponentRef,
     Header,
@@ -137,26 +138,37 @@ class AssessmentService:
 
     def put_risk(self, assessment_id: int, risk: Risk) -> None:
         """Add a risk to the register, or change the one with the same ref."""
+        self._put_part(assessment_id, "risk", "risks", risk)
+
+    def remove_risk(self, assessment_id: int, ref: str) -> None:
+        self._remove_part(assessment_id, "risk", ref)
+
+    def put_action(self, assessment_id: int, action: Action) -> None:
+        """Add an action, or change the one with the same ref."""
+        self._put_part(assessment_id, "action", "actions", action)
+
+    def remove_action(self, assessment_id: int, ref: str) -> None:
+        self._remove_part(assessment_id, "action", ref)
+
+    def _put_part(self, assessment_id: int, table: str, field: str, part: Risk | Action) -> None:
         stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
-        found = problems(
-            self.template_for(document), document.model_copy(update={"risks": (risk,)})
-        )
+        found = problems(self.template_for(document), document.model_copy(update={field: (part,)}))
         if found:
             raise ServiceError(found[0])
         with self._write() as writer:
             writer.expect(assessment_id, stamp)
-            writer.put_risk(assessment_id, risk)
-            writer.audit("risk.saved", assessment_id, ref=risk.ref)
+            writer.put_part(table, assessment_id, part)
+            writer.audit(f"{table}.saved", assessment_id, ref=part.ref)
 
-    def remove_risk(self, assessment_id: int, ref: str) -> None:
+    def _remove_part(self, assessment_id: int, table: str, ref: str) -> None:
         stamp = self._stamp(assessment_id)
         self._check_editable(self.document_header_only(assessment_id))
         with self._write() as writer:
             writer.expect(assessment_id, stamp)
-            writer.remove_risk(assessment_id, ref)
-            writer.audit("risk.removed", assessment_id, ref=ref)
+            writer.remove_part(table, assessment_id, ref)
+            writer.audit(f"{table}.removed", assessment_id, ref=ref)
 
     def update_header(
         self,

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from ccassure.domain.document import (
     ISSUE_FIELDS,
+    Action,
     AssessmentDocument,
     ComponentRef,
     Issue,
@@ -221,21 +222,21 @@ class StoreWriter:
         self._session.add(row)
         self.touch(assessment_id)
 
-    def put_risk(self, assessment_id: int, risk: Risk) -> None:
-        """Insert a risk, or replace the one with the same ref (its position is kept)."""
-        table = _table("risk")
-        values = {**risk.model_dump(), "assessment_id": assessment_id}
+    def put_part(self, table_name: str, assessment_id: int, part: Risk | Action) -> None:
+        """Insert a risk or action, or replace the one with the same ref (keeping its place)."""
+        table = _table(table_name)
+        values = {**part.model_dump(), "assessment_id": assessment_id}
         changed = self._session.execute(
             update(table)
-            .where(table.c.assessment_id == assessment_id, table.c.ref == risk.ref)
+            .where(table.c.assessment_id == assessment_id, table.c.ref == part.ref)
             .values(**values)
         )
         if not getattr(changed, "rowcount", 0):
-            self._execute_many("risk", [values])
+            self._execute_many(table_name, [values])
         self.touch(assessment_id)
 
-    def remove_risk(self, assessment_id: int, ref: str) -> None:
-        table = _table("risk")
+    def remove_part(self, table_name: str, assessment_id: int, ref: str) -> None:
+        table = _table(table_name)
         self._session.execute(
             delete(table).where(table.c.assessment_id == assessment_id, table.c.ref == ref)
         )

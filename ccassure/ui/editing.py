@@ -39,6 +39,12 @@ class EditingController(QObject):
         page.remove_risk.connect(
             lambda ident, ref: self._write(lambda c: c.assessments.remove_risk(ident, ref))
         )
+        page.save_action.connect(
+            lambda ident, action: self._write(lambda c: c.assessments.put_action(ident, action))
+        )
+        page.remove_action.connect(
+            lambda ident, ref: self._write(lambda c: c.assessments.remove_action(ident, ref))
+        )
         page.submit.connect(self.submit)
         page.back.connect(self._leave)
         self.window.pages.addWidget(page)

@@ -64,6 +64,8 @@ class EditorPage(_Page):
     save = Signal(int, object)  # assessment id, Response
     save_risk = Signal(int, object)  # assessment id, Risk
     remove_risk = Signal(int, str)  # assessment id, ref
+    save_action = Signal(int, object)  # assessment id, Action
+    remove_action = Signal(int, str)
     submit = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -162,6 +164,14 @@ class EditorPage(_Page):
             self.register.load(document, editable)
             self.forms.addWidget(self.register)
             self.sections.addItem(QListWidgetItem("Risk register"))
+        from ccassure.ui.actions_panel import ActionsPanel
+
+        self.actions_panel = ActionsPanel(self.undo_stack, self.today)
+        self.actions_panel.save_action.connect(self.save_action.emit)
+        self.actions_panel.remove_action.connect(self.remove_action.emit)
+        self.actions_panel.load(document, editable)
+        self.forms.addWidget(self.actions_panel)
+        self.sections.addItem(QListWidgetItem("Actions"))
         state = document.assessment.status.replace("_", " ")
         self.title = document.assessment.title
         self.heading.setText(

@@ -315,6 +315,9 @@ class RiskRegister(QWidget):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount()):  # long text wraps instead of hiding
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 320))
+        self.table.resizeRowsToContents()
         self.table.blockSignals(True)
         self.table.setCurrentCell(min(select, len(self.risks) - 1), 0)
         self.table.blockSignals(False)
