@@ -20,6 +20,7 @@ from ccassure.services.paths import AppPaths, builtin_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = ProgrammeRef(key="cc-replacement", name="Command and Control replacement")
+TODAY = date(2026, 11, 26)
 CORE = ComponentRef(key="core-cc", name="Core C&C solution", supplier="Leidos")
 
 
@@ -47,6 +48,27 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = folder / "demo.db"
     run_cli("--store", str(store), "--data-dir", str(folder / "data"), "demo", check=True)
     return store
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The real main window, offscreen, with the demo programme loaded (dates as of TODAY)."""
+    from ccassure.ui.main_window import MainWindow
+    from ccassure.ui.settings import AppSettings
+    from ccassure.ui.store_choice import demo_opener
+    from ccassure.ui.tasks import TaskRunner
+
+    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
+    built = MainWindow(
+        AppSettings(paths.data_dir), TaskRunner(), tmp_path / "log", lambda: TODAY, paths=paths
+    )
+    qtbot.addWidget(built)
+    built.show()
+    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
+        built.open_store(demo_opener(paths), "the demo programme")
+    yield built
+    built.runner.wait()
+    built.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,29 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
 
 from ccassure.services.paths import AppPaths
-from ccassure.ui.app import demo_opener
 from ccassure.ui.editor import EditorPage
 from ccassure.ui.main_window import MainWindow
-from ccassure.ui.settings import AppSettings
-from ccassure.ui.tasks import TaskRunner
 from tests.ui_helpers import accessible_name, focusable
 
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
-    built = MainWindow(
-        AppSettings(paths.data_dir), TaskRunner(), tmp_path / "log", lambda: TODAY, paths=paths
-    )
-    qtbot.addWidget(built)
-    built.show()
-    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
-        built.open_store(demo_opener(paths), "the demo programme")
-    yield built
-    built.runner.wait()
-    built.close()
 
 
 def open_editor(qtbot, window: MainWindow, kind: str, status: str) -> tuple[int, EditorPage]:  # type: ignore[no-untyped-def]
@@ -377,7 +358,7 @@ def test_actions_added_dated_overdue_and_undone(qtbot, window: MainWindow) -> No
     panel = page.actions_panel
     page.sections.setCurrentRow(page.sections.count() - 1)
     assert page.forms.currentWidget() is panel
-    before = len(panel.entries)
+    before = len(panel.records)
     panel.add_button.setFocus()
     qtbot.keyClick(panel.add_button, Qt.Key.Key_Space)
     assert QApplication.focusWidget() is panel.description
@@ -391,7 +372,7 @@ def test_actions_added_dated_overdue_and_undone(qtbot, window: MainWindow) -> No
     qtbot.keyClicks(panel.due, "2026-11-01")
     qtbot.keyClicks(panel.owner, "Procurement Lead")
     settle(qtbot, window)
-    row = len(panel.entries) - 1
+    row = len(panel.records) - 1
     assert panel.table.item(row, 3).text().endswith("overdue")
     assert window.context is not None
     stored_actions = window.context.assessments.document(ident).actions

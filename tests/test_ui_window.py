@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
-from ccassure.ui.app import demo_opener, opener_for
+from ccassure.ui.app import opener_for
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.navigation import ID_ROLE
 from ccassure.ui.settings import AppSettings
@@ -20,20 +19,6 @@ from ccassure.ui.tasks import TaskRunner
 from tests.ui_helpers import accessible_name, focusable, tab_cycle
 
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    paths = AppPaths(tmp_path / "data", tmp_path / "data" / "ccassure.db")
-    settings = AppSettings(paths.data_dir)
-    built = MainWindow(settings, TaskRunner(), tmp_path / "ccassure.log", lambda: TODAY)
-    qtbot.addWidget(built)
-    built.show()
-    with qtbot.waitSignal(built.dashboard_shown, timeout=30_000):
-        built.open_store(demo_opener(paths), "the demo programme")
-    yield built
-    built.runner.wait()
-    built.close()
 
 
 def focused() -> object:

@@ -159,16 +159,16 @@ class EditorPage(_Page):
             from ccassure.ui.risk_register import RiskRegister
 
             self.register = RiskRegister(template, self.undo_stack)
-            self.register.save_risk.connect(self.save_risk.emit)
-            self.register.remove_risk.connect(self.remove_risk.emit)
+            self.register.saved.connect(self.save_risk.emit)
+            self.register.removed.connect(self.remove_risk.emit)
             self.register.load(document, editable)
             self.forms.addWidget(self.register)
             self.sections.addItem(QListWidgetItem("Risk register"))
         from ccassure.ui.actions_panel import ActionsPanel
 
         self.actions_panel = ActionsPanel(self.undo_stack, self.today)
-        self.actions_panel.save_action.connect(self.save_action.emit)
-        self.actions_panel.remove_action.connect(self.remove_action.emit)
+        self.actions_panel.saved.connect(self.save_action.emit)
+        self.actions_panel.removed.connect(self.remove_action.emit)
         self.actions_panel.load(document, editable)
         self.forms.addWidget(self.actions_panel)
         self.sections.addItem(QListWidgetItem("Actions"))

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,91 +28,32 @@ from ccassure.domain.scoring import (
 from ccassure.domain.templates import Template
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.charts import Element, HeatMap
-from ccassure.ui.layouts import FlowLayout, FocusFrameDelegate
-
-COLUMNS = ("Ref", "Risk", "Inherent", "Effect", "Residual", "Status")
-TEXT_FIELDS = frozenset({"title", "source", "measures", "owner", "description"})
+from ccassure.ui.layouts import FlowLayout
+from ccassure.ui.record_panel import Record, RecordPanel
 
 
-def _changed_fields(before: Risk | None, after: Risk | None) -> frozenset[str]:
-    if before is None or after is None:
-        return frozenset({"*"})
-    old, new = before.model_dump(), after.model_dump()
-    return frozenset(key for key in new if old[key] != new[key])
-
-
-class SetRisk(QUndoCommand):
-    """Add, change or remove one risk (None on either side means absent)."""
-
-    def __init__(self, register: RiskRegister, before: Risk | None, after: Risk | None) -> None:
-        super().__init__("change a risk")
-        self.register, self.before, self.after = register, before, after
-        self.fields = _changed_fields(before, after)
-
-    def id(self) -> int:
-        return 2
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        # Typing into one text field is one step; every other change is a step of its own.
-        same = (
-            isinstance(other, SetRisk)
-            and self.before is not None
-            and self.after is not None
-            and other.after is not None
-            and other.after.ref == self.after.ref
-            and other.fields == self.fields
-            and self.fields <= TEXT_FIELDS
-        )
-        if same and isinstance(other, SetRisk):
-            self.after = other.after
-        return same
-
-    def redo(self) -> None:
-        self.register.apply(self.before, self.after)
-
-    def undo(self) -> None:
-        self.register.apply(self.after, self.before)
-
-
-class RiskRegister(QWidget):
+class RiskRegister(RecordPanel):
     """Every change saves at once; the heat maps and the Art 36 flag follow live."""
 
-    save_risk = Signal(int, object)
-    remove_risk = Signal(int, str)
+    columns = ("Ref", "Risk", "Inherent", "Effect", "Residual", "Status")
+    prefix = "R"
 
     def __init__(self, template: Template, undo: QUndoStack) -> None:
-        super().__init__()
-        self.template, self.undo = template, undo
-        self.assessment_id = 0
+        super().__init__(
+            undo,
+            "Risk register",
+            "Choose a risk to edit it below",
+            "Add a &risk",
+            "Re&move this risk",
+        )
+        self.template = template
         self.header: Header | None = None
-        self.risks: list[Risk] = []
-        self.editable = True
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Risk register</h2>"))
+        layout = self.layout_
         self.flag = QLabel()
         self.flag.setWordWrap(True)
         layout.addWidget(self.flag)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.setItemDelegate(FocusFrameDelegate(self.table))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        name(self.table, "Risks", "Choose a risk to edit it below")
-        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add a &risk")
-        name(self.add_button, "Add a risk")
-        self.add_button.clicked.connect(self.add)
-        self.delete_button = QPushButton("Re&move this risk")
-        name(self.delete_button, "Remove this risk")
-        self.delete_button.clicked.connect(self.delete)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         layout.addLayout(self._form())
         maps = FlowLayout(spacing=24)
         rows = [lk.title() for lk in reversed(template.scales["likelihood"].keys())]
@@ -188,20 +124,41 @@ class RiskRegister(QWidget):
         return form
 
     def load(self, document: AssessmentDocument, editable: bool) -> None:
-        self.assessment_id = document.assessment.id or 0
         self.header = document.assessment
-        self.risks = list(document.risks)
-        self.editable = editable
-        for widget in (self.add_button, self.delete_button):
-            widget.setEnabled(editable)
-        self._refresh(select=0)
+        self.set_records(document.assessment.id or 0, list(document.risks), editable)
 
-    def _current(self) -> Risk | None:
-        row = self.table.currentRow()
-        return self.risks[row] if 0 <= row < len(self.risks) else None
+    @property
+    def risks(self) -> list[Risk]:
+        return [r for r in self.records if isinstance(r, Risk)]
 
-    def _show(self, row: int) -> None:
-        risk = self.risks[row] if 0 <= row < len(self.risks) else None
+    def new_record(self, ref: str) -> Record:
+        scale = self.template.scales
+        return Risk(
+            ref=ref,
+            title="New risk",
+            likelihood=scale["likelihood"].keys()[0],
+            severity=scale["severity"].keys()[0],
+        )
+
+    def row_values(self, record: Record) -> tuple[str, ...]:
+        assert isinstance(record, Risk)
+        t = self.template
+        return (
+            record.ref,
+            record.title,
+            inherent_rating(t, record),
+            record.effect or "-",
+            residual_rating(t, record),
+            record.status,
+        )
+
+    def add(self) -> None:
+        super().add()
+        self.title.setFocus()
+        self.title.selectAll()
+
+    def show_record(self, record: Record | None) -> None:
+        risk = record if isinstance(record, Risk) else None
         widgets = (
             self.title,
             self.source,
@@ -255,73 +212,11 @@ class RiskRegister(QWidget):
         )
 
     def _commit(self) -> None:
-        risk = self._current()
-        if risk is not None and self.editable:
-            changed = self._from_form(risk)
-            if changed != risk:
-                self.undo.push(SetRisk(self, risk, changed))
+        risk = self.current()
+        if isinstance(risk, Risk):
+            self.push(risk, self._from_form(risk))
 
-    def add(self) -> None:
-        numbers = [int(r.ref[1:]) for r in self.risks if r.ref[1:].isdigit()]
-        scale = self.template.scales
-        risk = Risk(
-            ref=f"R{max(numbers, default=0) + 1:02d}",
-            title="New risk",
-            likelihood=scale["likelihood"].keys()[0],
-            severity=scale["severity"].keys()[0],
-        )
-        self.undo.push(SetRisk(self, None, risk))
-        self.title.setFocus()
-        self.title.selectAll()
-
-    def delete(self) -> None:
-        risk = self._current()
-        if risk is not None:
-            self.undo.push(SetRisk(self, risk, None))
-
-    def apply(self, before: Risk | None, after: Risk | None) -> None:
-        """Show and save one change (from an edit, an undo or a redo)."""
-        target = after or before
-        if target is None:
-            return
-        ref = target.ref
-        index = next((i for i, r in enumerate(self.risks) if r.ref == ref), None)
-        if after is None:
-            if index is not None:
-                self.risks.pop(index)
-            self.remove_risk.emit(self.assessment_id, ref)
-        else:
-            if index is None:
-                self.risks.append(after)
-                index = len(self.risks) - 1
-            else:
-                self.risks[index] = after
-            self.save_risk.emit(self.assessment_id, after)
-        keep = index if after is not None and index is not None else max(0, (index or 0) - 1)
-        self._refresh(select=keep)
-
-    def _refresh(self, select: int) -> None:
-        t = self.template
-        self.table.setRowCount(len(self.risks))
-        for row, risk in enumerate(self.risks):
-            values = (
-                risk.ref,
-                risk.title,
-                inherent_rating(t, risk),
-                risk.effect or "-",
-                residual_rating(t, risk),
-                risk.status,
-            )
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
-        for column in range(self.table.columnCount()):  # long text wraps instead of hiding
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 320))
-        self.table.resizeRowsToContents()
-        self.table.blockSignals(True)
-        self.table.setCurrentCell(min(select, len(self.risks) - 1), 0)
-        self.table.blockSignals(False)
-        self._show(self.table.currentRow())
+    def after_change(self) -> None:
         self._maps()
 
     def _maps(self) -> None:
