@@ -62,8 +62,9 @@ class AssessmentService:
             raise ServiceError(f"no assessment with id {assessment_id}", "missing")
         return found
 
-    def document(self, assessment_id: int) -> AssessmentDocument:
-        found = self.store.reader().document(assessment_id)
+    def document(self, assessment_id: int, with_issues: bool = True) -> AssessmentDocument:
+        """with_issues=False leaves out accessibility issues (there may be 100,000)."""
+        found = self.store.reader().document(assessment_id, with_issues)
         if found is None:
             raise ServiceError(f"no assessment with id {assessment_id}", "missing")
         return found

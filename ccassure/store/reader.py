@@ -164,7 +164,8 @@ class StoreReader:
         head = self._head(assessment_id)
         return Header.model_validate(self._header_data(head)) if head else None
 
-    def document(self, assessment_id: int) -> AssessmentDocument | None:
+    def document(self, assessment_id: int, with_issues: bool = True) -> AssessmentDocument | None:
+        """The whole version; without its issues when only the checklist is wanted."""
         head = self._head(assessment_id)
         if head is None:
             return None
@@ -180,7 +181,7 @@ class StoreReader:
                     "SELECT * FROM response WHERE assessment_id = ? ORDER BY item", assessment_id
                 )
             ],
-            "issues": self._issues(assessment_id),
+            "issues": self._issues(assessment_id) if with_issues else [],
             "attachments": [
                 {
                     **_plain(r, ("id", "assessment_id", "data")),

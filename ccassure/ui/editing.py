@@ -58,7 +58,7 @@ class EditingController(QObject):
         def load(_control: TaskControl) -> tuple[AssessmentDocument, Template, bool]:
             from ccassure.domain.workflow import EDITABLE
 
-            document = context.assessments.document(assessment_id)
+            document = context.assessments.document(assessment_id, with_issues=False)
             template = context.assessments.template_for(document)
             return document, template, document.assessment.status in EDITABLE
 
