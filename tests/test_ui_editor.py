@@ -384,3 +384,39 @@ def test_actions_added_dated_overdue_and_undone(qtbot, window: MainWindow) -> No
     settle(qtbot, window)
     assert len(window.context.assessments.document(ident).actions) == before
     assert window.editing.failures == 0
+
+
+def test_eia_impact_matrix_by_keyboard(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ident, page = open_editor(qtbot, window, "eia", "draft")
+    matrix = page.impacts
+    row = next(
+        i for i in range(page.sections.count()) if page.sections.item(i).text() == "Impact matrix"
+    )
+    page.sections.setCurrentRow(row)
+    assert page.forms.currentWidget() is matrix
+    assert matrix.table.rowCount() == 9
+    names = [matrix.table.item(r, 0).text() for r in range(9)]
+    target = next(r for r, n in enumerate(names) if n.lower().startswith("age"))
+    matrix.table.setFocus()
+    matrix.table.setCurrentCell(target, 0)
+    matrix.effect.setCurrentIndex(matrix.effect.findData("negative"))
+    matrix.effect.activated.emit(matrix.effect.currentIndex())
+    matrix.rationale.setFocus()
+    matrix.rationale.selectAll()
+    qtbot.keyClicks(matrix.rationale, "Older callers wait longer when the map fails.")
+    settle(qtbot, window)
+    assert window.context is not None
+    stored_impact = next(
+        i for i in window.context.assessments.document(ident).impacts if i.characteristic == "age"
+    )
+    assert stored_impact.effect == "negative"
+    assert stored_impact.rationale == "Older callers wait longer when the map fails."
+    assert matrix.table.item(target, 1).text().lower() == "negative"
+    page.undo_stack.undo()  # the typing
+    page.undo_stack.undo()  # the impact
+    settle(qtbot, window)
+    again = next(
+        i for i in window.context.assessments.document(ident).impacts if i.characteristic == "age"
+    )
+    assert again.effect != "negative"
+    assert window.editing.failures == 0

@@ -15,6 +15,7 @@ from ccassure.domain.document import (
     AssessmentDocument,
     ComponentRef,
     Header,
+    Impact,
     Issue,
     ProgrammeRef,
     Response,
@@ -151,7 +152,13 @@ class AssessmentService:
     def remove_action(self, assessment_id: int, ref: str) -> None:
         self._remove_part(assessment_id, "action", ref)
 
-    def _put_part(self, assessment_id: int, table: str, field: str, part: Risk | Action) -> None:
+    def put_impact(self, assessment_id: int, impact: Impact) -> None:
+        """Set the impact on one protected characteristic (EIA)."""
+        self._put_part(assessment_id, "impact", "impacts", impact)
+
+    def _put_part(
+        self, assessment_id: int, table: str, field: str, part: Risk | Action | Impact
+    ) -> None:
         stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
@@ -161,7 +168,8 @@ class AssessmentService:
         with self._write() as writer:
             writer.expect(assessment_id, stamp)
             writer.put_part(table, assessment_id, part)
-            writer.audit(f"{table}.saved", assessment_id, ref=part.ref)
+            key = part.characteristic if isinstance(part, Impact) else part.ref
+            writer.audit(f"{table}.saved", assessment_id, key=key)
 
     def _remove_part(self, assessment_id: int, table: str, ref: str) -> None:
         stamp = self._stamp(assessment_id)

@@ -15,6 +15,7 @@ from ccassure.domain.document import (
     Action,
     AssessmentDocument,
     ComponentRef,
+    Impact,
     Issue,
     ProgrammeRef,
     Response,
@@ -222,23 +223,26 @@ class StoreWriter:
         self._session.add(row)
         self.touch(assessment_id)
 
-    def put_part(self, table_name: str, assessment_id: int, part: Risk | Action) -> None:
-        """Insert a risk or action, or replace the one with the same ref (keeping its place)."""
+    def put_part(self, table_name: str, assessment_id: int, part: Risk | Action | Impact) -> None:
+        """Insert a risk, action or impact, or replace the one with the same key in its place
+        (a risk's or action's ref, an impact's characteristic)."""
         table = _table(table_name)
         values = {**part.model_dump(), "assessment_id": assessment_id}
+        column = "characteristic" if isinstance(part, Impact) else "ref"
         changed = self._session.execute(
             update(table)
-            .where(table.c.assessment_id == assessment_id, table.c.ref == part.ref)
+            .where(table.c.assessment_id == assessment_id, table.c[column] == values[column])
             .values(**values)
         )
         if not getattr(changed, "rowcount", 0):
             self._execute_many(table_name, [values])
         self.touch(assessment_id)
 
-    def remove_part(self, table_name: str, assessment_id: int, ref: str) -> None:
+    def remove_part(self, table_name: str, assessment_id: int, key: str) -> None:
         table = _table(table_name)
+        column = table.c.characteristic if table_name == "impact" else table.c.ref
         self._session.execute(
-            delete(table).where(table.c.assessment_id == assessment_id, table.c.ref == ref)
+            delete(table).where(table.c.assessment_id == assessment_id, column == key)
         )
         self.touch(assessment_id)
 

@@ -39,6 +39,9 @@ class EditingController(QObject):
         page.remove_risk.connect(
             lambda ident, ref: self._write(lambda c: c.assessments.remove_risk(ident, ref))
         )
+        page.save_impact.connect(
+            lambda ident, impact: self._write(lambda c: c.assessments.put_impact(ident, impact))
+        )
         page.save_action.connect(
             lambda ident, action: self._write(lambda c: c.assessments.put_action(ident, action))
         )
@@ -112,7 +115,7 @@ class EditingController(QObject):
         context = self.window.context
         if context is not None:
             self.window.runner.run(
-                "save the risk register",
+                "save a change",
                 lambda _c: change(context),
                 lambda _r: self.window.say("Saved"),
                 self._failed,

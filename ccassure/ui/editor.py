@@ -65,6 +65,7 @@ class EditorPage(_Page):
     save_risk = Signal(int, object)  # assessment id, Risk
     remove_risk = Signal(int, str)  # assessment id, ref
     save_action = Signal(int, object)  # assessment id, Action
+    save_impact = Signal(int, object)  # assessment id, Impact
     remove_action = Signal(int, str)
     submit = Signal(int)
 
@@ -164,6 +165,14 @@ class EditorPage(_Page):
             self.register.load(document, editable)
             self.forms.addWidget(self.register)
             self.sections.addItem(QListWidgetItem("Risk register"))
+        if "protected_characteristics" in template.lists and "impact" in template.scales:
+            from ccassure.ui.impact_matrix import ImpactMatrix
+
+            self.impacts = ImpactMatrix(template, self.undo_stack)
+            self.impacts.saved.connect(self.save_impact.emit)
+            self.impacts.load(document, editable)
+            self.forms.addWidget(self.impacts)
+            self.sections.addItem(QListWidgetItem("Impact matrix"))
         from ccassure.ui.actions_panel import ActionsPanel
 
         self.actions_panel = ActionsPanel(self.undo_stack, self.today)

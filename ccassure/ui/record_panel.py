@@ -15,12 +15,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.document import Action, Risk
+from ccassure.domain.document import Action, Impact, Risk
 from ccassure.ui.a11y import name
 from ccassure.ui.layouts import FocusFrameDelegate
 
-Record = Risk | Action
-TEXT_FIELDS = frozenset({"title", "source", "measures", "owner", "description", "link"})
+Record = Risk | Action | Impact
+
+
+def key_of(record: Record) -> str:
+    """What identifies a record in its list: a ref, or an impact's characteristic."""
+    return record.characteristic if isinstance(record, Impact) else record.ref
+
+
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "source",
+        "measures",
+        "owner",
+        "description",
+        "link",
+        "rationale",
+        "evidence",
+        "mitigation",
+    }
+)
 
 
 def changed_fields(before: Record | None, after: Record | None) -> frozenset[str]:
@@ -49,7 +68,7 @@ class SetRecord(QUndoCommand):
             and self.before is not None
             and self.after is not None
             and other.after is not None
-            and other.after.ref == self.after.ref
+            and key_of(other.after) == key_of(self.after)
             and other.fields == self.fields
             and self.fields <= TEXT_FIELDS
         )
@@ -131,7 +150,8 @@ class RecordPanel(QWidget):
             self.undo.push(SetRecord(self, before, after))
 
     def add(self) -> None:
-        numbers = [int(r.ref[1:]) for r in self.records if r.ref[1:].isdigit()]
+        refs = [key_of(r) for r in self.records]
+        numbers = [int(ref[1:]) for ref in refs if ref[1:].isdigit()]
         self.push(None, self.new_record(f"{self.prefix}{max(numbers, default=0) + 1:02d}"))
 
     def delete(self) -> None:
@@ -144,11 +164,12 @@ class RecordPanel(QWidget):
         target = after or before
         if target is None:
             return
-        index = next((i for i, r in enumerate(self.records) if r.ref == target.ref), None)
+        key = key_of(target)
+        index = next((i for i, r in enumerate(self.records) if key_of(r) == key), None)
         if after is None:
             if index is not None:
                 self.records.pop(index)
-            self.removed.emit(self.assessment_id, target.ref)
+            self.removed.emit(self.assessment_id, key)
             self.refresh(max(0, (index or 0) - 1))
             return
         if index is None:
