@@ -41,6 +41,10 @@ def settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
 
 
+def section_row(page: EditorPage, label: str) -> int:
+    return next(i for i in range(page.sections.count()) if page.sections.item(i).text() == label)
+
+
 def first_missing_text(page: EditorPage) -> str:
     return next(
         item.key
@@ -269,7 +273,7 @@ def test_dpia_risk_register_with_live_heat_maps(qtbot, window: MainWindow) -> No
     qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
     register = page.register
     assert register is not None
-    page.sections.setCurrentRow(page.sections.count() - 2)  # the register, before Actions
+    page.sections.setCurrentRow(section_row(page, "Risk register"))
     assert page.forms.currentWidget() is register
 
     def choose(combo, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -356,7 +360,7 @@ def test_screening_verdict_and_expiring_evidence_follow_the_answers(  # type: ig
 def test_actions_added_dated_overdue_and_undone(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     ident, page = open_editor(qtbot, window, "environmental", "draft")
     panel = page.actions_panel
-    page.sections.setCurrentRow(page.sections.count() - 1)
+    page.sections.setCurrentRow(section_row(page, "Actions"))
     assert page.forms.currentWidget() is panel
     before = len(panel.records)
     panel.add_button.setFocus()
@@ -420,3 +424,72 @@ def test_eia_impact_matrix_by_keyboard(qtbot, window: MainWindow) -> None:  # ty
     )
     assert again.effect != "negative"
     assert window.editing.failures == 0
+
+
+def test_attachments_20_mb_saved_back_identical_paste_and_undo(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import threading
+
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QFileDialog
+
+    import ccassure.services.files as files
+
+    ident, page = open_editor(qtbot, window, "environmental", "draft")
+    panel = page.attachments
+    row = next(
+        i for i in range(page.sections.count()) if page.sections.item(i).text() == "Attachments"
+    )
+    page.sections.setCurrentRow(row)
+    big = tmp_path / "certificate-scan.pdf"
+    big.write_bytes(bytes(range(256)) * (20 * 4096))  # 20 MiB
+    readers: list[bool] = []
+    real = files.read_attachment
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        readers.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(files, "read_attachment", watched)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(big), ""))
+    )
+    qtbot.keyClick(panel.add_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(panel.files) == 1, timeout=20_000)
+    settle(qtbot, window)
+    assert readers == [False]  # read and hashed off the UI thread
+    assert window.context is not None
+    stored_file = window.context.assessments.document(ident).attachments[0]
+    assert stored_file.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+    assert stored_file.media_type == "application/pdf" and stored_file.size == 20 * 2**20
+
+    copy = tmp_path / "copy.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(copy), ""))
+    )
+    qtbot.keyClick(panel.copy_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(copy.exists, timeout=10_000)
+    settle(qtbot, window)
+    assert copy.read_bytes() == big.read_bytes()
+
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    QApplication.clipboard().setImage(image)
+    panel.paste_image()
+    settle(qtbot, window)
+    kinds = [a.media_type for a in window.context.assessments.document(ident).attachments]
+    assert kinds == ["application/pdf", "image/png"]
+    page.undo_stack.undo()  # the paste
+    page.undo_stack.undo()  # the 20 MiB file
+    settle(qtbot, window)
+    assert window.context.assessments.document(ident).attachments == ()
+
+    missing = tmp_path / "gone.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(missing), ""))
+    )
+    qtbot.keyClick(panel.add_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: hasattr(window, "last_error_box"), timeout=10_000)
+    assert "no such file" in window.last_error_box.informativeText()

@@ -13,6 +13,7 @@ from ccassure.domain.conformity import bulk_issue_problem, problems
 from ccassure.domain.document import (
     Action,
     AssessmentDocument,
+    Attachment,
     ComponentRef,
     Header,
     Impact,
@@ -151,6 +152,29 @@ class AssessmentService:
 
     def remove_action(self, assessment_id: int, ref: str) -> None:
         self._remove_part(assessment_id, "action", ref)
+
+    def add_attachment(self, assessment_id: int, attachment: Attachment) -> None:
+        """Keep a file with the assessment: its bytes, SHA-256 and media type."""
+        stamp = self._stamp(assessment_id)
+        self._check_editable(self.document_header_only(assessment_id))
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            writer.add_attachment(assessment_id, attachment)
+            writer.audit(
+                "attachment.added",
+                assessment_id,
+                name=attachment.name,
+                sha256=attachment.sha256,
+                size=attachment.size,
+            )
+
+    def remove_attachment(self, assessment_id: int, attachment: Attachment) -> None:
+        stamp = self._stamp(assessment_id)
+        self._check_editable(self.document_header_only(assessment_id))
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            writer.remove_attachment(assessment_id, attachment.sha256, attachment.name)
+            writer.audit("attachment.removed", assessment_id, name=attachment.name)
 
     def put_impact(self, assessment_id: int, impact: Impact) -> None:
         """Set the impact on one protected characteristic (EIA)."""

@@ -14,6 +14,7 @@ from ccassure.domain.document import (
     ISSUE_FIELDS,
     Action,
     AssessmentDocument,
+    Attachment,
     ComponentRef,
     Impact,
     Issue,
@@ -243,6 +244,30 @@ class StoreWriter:
         column = table.c.characteristic if table_name == "impact" else table.c.ref
         self._session.execute(
             delete(table).where(table.c.assessment_id == assessment_id, column == key)
+        )
+        self.touch(assessment_id)
+
+    def add_attachment(self, assessment_id: int, attachment: Attachment) -> None:
+        self._execute_many(
+            "attachment",
+            [
+                {
+                    **attachment.model_dump(exclude={"data_base64"}),
+                    "assessment_id": assessment_id,
+                    "data": attachment.data(),
+                }
+            ],
+        )
+        self.touch(assessment_id)
+
+    def remove_attachment(self, assessment_id: int, sha256: str, file_name: str) -> None:
+        table = _table("attachment")
+        self._session.execute(
+            delete(table).where(
+                table.c.assessment_id == assessment_id,
+                table.c.sha256 == sha256,
+                table.c.name == file_name,
+            )
         )
         self.touch(assessment_id)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from ccassure.domain.document import Response
+from ccassure.domain.document import Attachment, Response
 from ccassure.ui.editor import EditorPage
 from ccassure.ui.tasks import TaskControl
 
@@ -50,6 +51,14 @@ class EditingController(QObject):
         )
         page.submit.connect(self.submit)
         page.back.connect(self._leave)
+        page.attach_file.connect(self.attach_file)
+        page.save_copy.connect(self.save_copy)
+        page.save_attachment.connect(
+            lambda ident, item: self._write(lambda c: c.assessments.add_attachment(ident, item))
+        )
+        page.remove_attachment.connect(
+            lambda ident, item: self._write(lambda c: c.assessments.remove_attachment(ident, item))
+        )
         self.window.pages.addWidget(page)
         return page
 
@@ -121,6 +130,28 @@ class EditingController(QObject):
                 self._failed,
                 write=True,
             )
+
+    def attach_file(self, path: Path) -> None:
+        """Read and hash the file off the UI thread (with progress), then attach it."""
+        from ccassure.services.files import read_attachment
+
+        self.window.say(f"Reading {path.name}…")
+        self.window.runner.run(
+            f"read {path.name}",
+            lambda control: read_attachment(path, control.progress, lambda: control.cancelled),
+            self.page.attachments.attach,
+            self._failed,
+        )
+
+    def save_copy(self, attachment: Attachment, path: Path) -> None:
+        from ccassure.services.files import write_attachment
+
+        self.window.runner.run(
+            f"save {path.name}",
+            lambda _c: write_attachment(attachment, path),
+            lambda _r: self.window.say(f"Saved a copy as {path}"),
+            self._failed,
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.failures += 1

@@ -66,6 +66,10 @@ class EditorPage(_Page):
     remove_risk = Signal(int, str)  # assessment id, ref
     save_action = Signal(int, object)  # assessment id, Action
     save_impact = Signal(int, object)  # assessment id, Impact
+    attach_file = Signal(object)  # Path to read and attach
+    save_copy = Signal(object, object)  # Attachment, Path
+    save_attachment = Signal(int, object)  # assessment id, Attachment
+    remove_attachment = Signal(int, object)  # assessment id, Attachment
     remove_action = Signal(int, str)
     submit = Signal(int)
 
@@ -174,6 +178,16 @@ class EditorPage(_Page):
             self.forms.addWidget(self.impacts)
             self.sections.addItem(QListWidgetItem("Impact matrix"))
         from ccassure.ui.actions_panel import ActionsPanel
+        from ccassure.ui.attachments_panel import AttachmentsPanel
+
+        self.attachments = AttachmentsPanel(self.undo_stack)
+        self.attachments.add_file.connect(self.attach_file.emit)
+        self.attachments.save_copy.connect(self.save_copy.emit)
+        self.attachments.saved.connect(self.save_attachment.emit)
+        self.attachments.removed.connect(self.remove_attachment.emit)
+        self.attachments.load(document, editable)
+        self.forms.addWidget(self.attachments)
+        self.sections.addItem(QListWidgetItem("Attachments"))
 
         self.actions_panel = ActionsPanel(self.undo_stack, self.today)
         self.actions_panel.saved.connect(self.save_action.emit)

@@ -1,0 +1,58 @@
+"""Reading a file into an attachment (with progress) and writing one back out unchanged."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+
+from ccassure.domain.document import Attachment
+from ccassure.services.errors import ServiceError
+
+MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+def read_attachment(
+    path: Path,
+    progress: Callable[[int], None] = lambda _p: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Attachment:
+    """One readable message for a missing, unreadable, special or too large file."""
+    try:
+        if not path.is_file():
+            raise ServiceError(
+                f"{path}: no such file" if not path.exists() else f"{path}: not a regular file",
+                "missing",
+            )
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ServiceError(
+                f"{path}: too large to attach ({size // 2**20} MiB; the limit is "
+                f"{MAX_ATTACHMENT_BYTES // 2**20} MiB)"
+            )
+        chunks, done = [], 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                if cancelled():
+                    raise ServiceError("attaching was cancelled", "cancelled")
+                chunks.append(chunk)
+                done += len(chunk)
+                progress(100 * done // max(size, 1))
+    except PermissionError:
+        raise ServiceError(f"{path}: you do not have permission to read it") from None
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment.of(path.name, media_type, b"".join(chunks))
+
+
+def write_attachment(attachment: Attachment, path: Path) -> None:
+    """Save the stored bytes to a new file (never over an existing one)."""
+    try:
+        with path.open("xb") as handle:
+            handle.write(attachment.data())
+    except FileExistsError:
+        raise ServiceError(f"{path}: already exists; choose a new file name", "exists") from None
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot be written ({exc.strerror})") from None
