@@ -125,6 +125,8 @@ class DashboardService:
             ]
         if query.what == "actions":
             return queries.open_actions_due_before(today)
+        if query.what == "all_actions":
+            return queries.actions()
         if query.what == "evidence":
             return queries.expiring_answers(self._expiring_items(), until)
         summaries = self._store.reader().list_assessments()

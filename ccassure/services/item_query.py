@@ -28,4 +28,5 @@ class ItemQuery:
             parts.append(f"{self.likelihood} likelihood, {self.impact} severity")
         if self.component:
             parts.append(f"{self.kind} for {self.component}")
-        return f"{self.what}: {', '.join(parts)}" if parts else self.what
+        what = "all actions" if self.what == "all_actions" else self.what
+        return f"{what}: {', '.join(parts)}" if parts else what

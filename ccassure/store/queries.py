@@ -86,14 +86,22 @@ class StoreQueries:
         return found
 
     def open_actions_due_before(self, day: date) -> list[ItemRow]:
-        rows = self._db.execute(
-            "SELECT x.assessment_id, x.ref, x.description, x.owner, x.due, x.status "
-            f"FROM action x JOIN assessment a ON a.id = x.assessment_id WHERE {_IN_LATEST} "
+        return self.actions(overdue_on=day)
+
+    def actions(self, overdue_on: date | None = None) -> list[ItemRow]:
+        """Actions of every latest version (only the overdue ones when a day is given)."""
+        late = (
             "AND x.status IN ('open', 'in_progress') AND x.due IS NOT NULL AND x.due < ? "
-            "ORDER BY x.due, x.id",
-            (day.isoformat(),),
+            if overdue_on
+            else ""
         )
-        return [ItemRow(int(r[0]), r[1], r[2], (r[3], r[4], r[5])) for r in rows]
+        rows = self._db.execute(
+            "SELECT x.assessment_id, x.ref, x.description, x.owner, x.due, x.status, a.title "
+            f"FROM action x JOIN assessment a ON a.id = x.assessment_id WHERE {_IN_LATEST} "
+            f"{late}ORDER BY x.due IS NULL, x.due, x.id",
+            (overdue_on.isoformat(),) if overdue_on else (),
+        )
+        return [ItemRow(int(r[0]), r[1], r[2], (r[3], r[4] or "", r[5], r[6])) for r in rows]
 
     def expiring_answers(self, items: Sequence[str], until: date) -> list[ItemRow]:
         """Answers to expiring-evidence items whose date falls on or before `until`."""

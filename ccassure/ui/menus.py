@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from ccassure.services.item_query import ItemQuery
 from ccassure.ui.palette import SCHEMES
 
 if TYPE_CHECKING:
@@ -78,6 +79,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             "&View",
             [
                 ("dashboard", "&Dashboard", "Ctrl+1", window.show_dashboard, "Show the dashboard"),
+                (
+                    "all_actions",
+                    "All &actions",
+                    "Ctrl+2",
+                    lambda: window.open_items(ItemQuery("all_actions")),
+                    "Every action of the programme, soonest due first",
+                ),
                 ("refresh", "&Refresh", Std.Refresh, window.refresh, "Read the store again"),
                 (
                     "next_pane",

@@ -22,7 +22,8 @@ from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
 HEADINGS = {
     "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
     "risks": ["Ref", "Risk", "Residual", "Owner"],
-    "actions": ["Ref", "Action", "Owner", "Due", "Status"],
+    "actions": ["Ref", "Action", "Owner", "Due", "Status", "Assessment"],
+    "all_actions": ["Ref", "Action", "Owner", "Due", "Status", "Assessment"],
     "evidence": ["Item", "Assessment", "Expires"],
     "reviews": ["Version", "Assessment", "Kind", "Status", "Review due"],
     "assessments": ["Version", "Assessment", "Kind", "Status", "Review due"],
