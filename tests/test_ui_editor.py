@@ -343,6 +343,14 @@ def test_screening_verdict_and_expiring_evidence_follow_the_answers(  # type: ig
     field = page.fields[key]
     widget = field.widget
     assert isinstance(widget, QLineEdit)
+    before_value = stored(window, ident, key)
+    widget.setFocus()
+    widget.selectAll()
+    qtbot.keyClicks(widget, "2027-0")  # half typed: neither saved nor an error dialog
+    settle(qtbot, window)
+    assert stored(window, ident, key) == before_value
+    assert "YYYY-MM-DD" in page.date_notes[key].text()
+    assert not hasattr(window, "last_error_box") and window.editing.failures == 0
     widget.setText("2027-01-10")
     field.edited.emit()
     settle(qtbot, window)

@@ -16,12 +16,10 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.document import AssessmentDocument, Attachment
 from ccassure.ui.a11y import name
-from ccassure.ui.layouts import FocusFrameDelegate
+from ccassure.ui.record_panel import record_table
 
 COLUMNS = ("Name", "Type", "Size", "SHA-256")
 
@@ -70,14 +68,9 @@ class AttachmentsPanel(QWidget):
         hint = QLabel("Add a file, drop files here, or paste an image (Ctrl+V on the list).")
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.setItemDelegate(FocusFrameDelegate(self.table))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        name(self.table, "Attachments", "Files kept with this assessment, with their SHA-256")
+        self.table = record_table(
+            COLUMNS, "Attachments", "Files kept with this assessment, with their SHA-256"
+        )
         paste = QAction(self.table)
         paste.setShortcut(QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste_image)

@@ -80,6 +80,7 @@ class EditorPage(_Page):
         self.register: RiskRegister | None = None
         self.today = date.today()
         self.expiry_notes: dict[str, QLabel] = {}
+        self.date_notes: dict[str, QLabel] = {}
         self.verdict: QLabel | None = None
         self.fields: dict[str, Field] = {}
         self.comments: dict[str, QLineEdit] = {}
@@ -145,6 +146,7 @@ class EditorPage(_Page):
         """Build the sections and items for this assessment version."""
         self.today = today or date.today()
         self.expiry_notes = {}
+        self.date_notes = {}
         self.verdict = None
         self.assessment_id = document.assessment.id or 0
         self.template = template
@@ -234,6 +236,9 @@ class EditorPage(_Page):
         prompt.setBuddy(field.widget)
         layout.addWidget(prompt)
         layout.addWidget(field.widget)
+        if item.answer == "date":
+            self.date_notes[item.key] = _note("")
+            layout.addWidget(self.date_notes[item.key])
         if item.expires:
             self.expiry_notes[item.key] = _note("")
             layout.addWidget(self.expiry_notes[item.key])
@@ -253,9 +258,14 @@ class EditorPage(_Page):
     def _commit(self, key: str) -> None:
         """The user's change to one item becomes one undoable, saved step."""
         before = self.saved.get(key, Response(item=key))
-        after = before.model_copy(
-            update={"value": self.fields[key].value(), "comment": self.comments[key].text()}
-        )
+        value = self.fields[key].value()
+        note = self.date_notes.get(key)
+        if note is not None:  # a date being typed is saved once it is a whole date
+            if value and not _is_date(value):
+                note.setText("Use the form YYYY-MM-DD; not saved until it is a date.")
+                return
+            note.setText("")
+        after = before.model_copy(update={"value": value, "comment": self.comments[key].text()})
         if after != before:
             self.undo_stack.push(SetAnswer(self, before, after))
 
@@ -354,6 +364,14 @@ def expiry_text(value: str, today: date) -> str:
     if expires <= today + timedelta(days=60):
         return f"⚠ Expires within 60 days, on {expires:%d %B %Y}."
     return ""
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _note(text: str) -> QLabel:

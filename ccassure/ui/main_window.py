@@ -25,6 +25,7 @@ from ccassure.services.paths import AppPaths
 from ccassure.ui.a11y import name
 from ccassure.ui.errors import show_error
 from ccassure.ui.menus import build_menus
+from ccassure.ui.models import ItemsModel
 from ccassure.ui.palette import apply_scheme
 from ccassure.ui.settings import TEXT_SIZES, AppSettings
 from ccassure.ui.status_area import StatusArea
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from ccassure.ui.find import FindDialog
     from ccassure.ui.navigation import NavigationPanel
     from ccassure.ui.pages import AssessmentPage, ItemsPage
-
-ITEMS_PAGE = 200
 
 Opener = Callable[[TaskControl], "Context"]
 
@@ -261,7 +260,7 @@ class MainWindow(QMainWindow):
         token = self._new_request()
         self.runner.run(
             "list items",
-            lambda _c: fetch(0, ITEMS_PAGE),
+            lambda _c: fetch(0, ItemsModel.PAGE),
             lambda page: self._items_loaded(query, page, fetch, token),
         )
 

@@ -83,6 +83,19 @@ class SetRecord(QUndoCommand):
         self.panel.apply(self.after, self.before)
 
 
+def record_table(columns: tuple[str, ...], label: str, description: str) -> QTableWidget:
+    """A read-only table of records, one row selected, with a visible focus ring."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)
+    table.setItemDelegate(FocusFrameDelegate(table))
+    table.horizontalHeader().setStretchLastSection(True)
+    name(table, label, description)
+    return table
+
+
 class RecordPanel(QWidget):
     """Subclasses give the columns, a new record, the row values and the form."""
 
@@ -101,14 +114,7 @@ class RecordPanel(QWidget):
         self.editable = True
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(QLabel(f"<h2>{heading}</h2>"))
-        self.table = QTableWidget(0, len(self.columns))
-        self.table.setHorizontalHeaderLabels(list(self.columns))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.setItemDelegate(FocusFrameDelegate(self.table))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        name(self.table, heading, description)
+        self.table = record_table(self.columns, heading, description)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_record(self._at(row)))
         row = QHBoxLayout()
         self.add_button = QPushButton(add_text)
