@@ -172,7 +172,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0003"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -200,7 +200,10 @@ def test_rebuilding_a_parent_table_keeps_its_children(context: Context, tmp_path
     context.close()
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts)
-    (scripts / "versions" / "9001_rebuild.py").write_text(REBUILD, "utf-8")
+    from ccassure.store.sqlite_file import HEAD
+
+    rebuild = REBUILD.replace("{head}", HEAD)
+    (scripts / "versions" / "9001_rebuild.py").write_text(rebuild, "utf-8")
     engine = make_engine(context.store.path)
     migrate(engine, "head", scripts)
     engine.dispose()

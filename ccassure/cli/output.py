@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from ccassure.domain.checklist import checklist_for
 from ccassure.domain.completeness import completeness
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.scoring import inherent_rating, needs_prior_consultation, residual_rating
@@ -48,6 +49,7 @@ def assessment_list(summaries: Iterable[AssessmentSummary]) -> str:
 
 def document_text(document: AssessmentDocument, template: Template) -> str:
     h = document.assessment
+    template = checklist_for(template, document.custom_items)
     state = completeness(template, document)
     out = [
         f"{h.title}",
@@ -67,12 +69,15 @@ def document_text(document: AssessmentDocument, template: Template) -> str:
     for section in template.sections:
         done = next(s for s in state.sections if s.key == section.key)
         mark = "complete" if done.complete else f"{done.answered}/{done.required} required"
+        mark = mark if done.applies else "does not apply"
         out += ["", f"## {section.title}  [{mark}]"]
         for item in section.items:
             response = answers.get(item.key)
             value = template.answer_label(item.key, response.value) if response else ""
             flag = "*" if item.required else " "
             out.append(f" {flag} {item.prompt}: {value.strip() or '(not answered)'}")
+            if response and response.evidence:
+                out.append(f"     evidence: {'; '.join(response.evidence)}")
     out += _risks(document, template) + _issues(document) + _actions(document)
     out = [safe(line, keep_newlines=True) for line in out]
     if document.signoffs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccassure.domain.checklist import checklist_for
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.templates import Template
 
@@ -15,6 +16,7 @@ class SectionCompleteness:
     answered: int
     required: int
     missing: tuple[str, ...]
+    applies: bool = True
 
     @property
     def complete(self) -> bool:
@@ -47,9 +49,15 @@ class Completeness:
 
 
 def completeness(template: Template, document: AssessmentDocument) -> Completeness:
-    answered = {r.item for r in document.responses if r.value.strip()}
+    """Required items of the sections that apply (a Part 3 section only to Part 3 processing)."""
+    template = checklist_for(template, document.custom_items)
+    answers = {r.item: r.value for r in document.responses}
+    answered = {key for key, value in answers.items() if value.strip()}
     sections = []
     for section in template.sections:
+        if not section.applies(answers):
+            sections.append(SectionCompleteness(section.key, section.title, 0, 0, (), False))
+            continue
         required = [item.key for item in section.items if item.required]
         missing = tuple(key for key in required if key not in answered)
         sections.append(

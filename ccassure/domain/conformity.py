@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import get_args
 
+from ccassure.domain.checklist import checklist_for, custom_item_problems
 from ccassure.domain.document import ISSUE_FIELDS, AssessmentDocument, IssueStatus, Severity
 from ccassure.domain.scoring import RISK_MATRIX
 from ccassure.domain.templates import Item, Template
@@ -32,6 +33,8 @@ def problems(template: Template, document: AssessmentDocument) -> list[str]:
     header = document.assessment
     if header.kind != template.kind:
         found.append(f"kind {header.kind} does not match template {template.id} ({template.kind})")
+    found.extend(custom_item_problems(template, document.custom_items))
+    template = checklist_for(template, document.custom_items)
     seen: set[str] = set()
     for response in document.responses:
         item = template.item(response.item)

@@ -59,6 +59,20 @@ class Response(_Part):
     evidence: tuple[str, ...] = ()
 
 
+CUSTOM_SECTION = "custom"
+
+
+class CustomItem(_Part):
+    """An item this assessment adds to its template's checklist."""
+
+    key: str = Field(pattern=r"^custom\.[a-z0-9][a-z0-9._-]*$")
+    section: str = Field(pattern=KEY_PATTERN)  # a template section's key, or "custom"
+    prompt: str = Field(min_length=1, max_length=2000)
+    answer: Literal["text", "yes_no_partly", "date"] = "text"
+    required: bool = False
+    guidance: str = ""
+
+
 class Risk(_Part):
     ref: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -91,6 +105,18 @@ class Action(_Part):
     due: date | None = None
     status: Literal["open", "in_progress", "done", "cancelled"] = "open"
     link: str = ""
+
+
+Part = Risk | Action | Impact | CustomItem
+
+
+def part_key(part: Part) -> str:
+    """What identifies a part within its assessment."""
+    if isinstance(part, Impact):
+        return part.characteristic
+    if isinstance(part, CustomItem):
+        return part.key
+    return part.ref
 
 
 class Retest(_Part):
@@ -203,6 +229,7 @@ class AssessmentDocument(_Part):
     format_version: Literal[1] = FORMAT_VERSION
     assessment: Header
     sealed_hash: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    custom_items: tuple[CustomItem, ...] = ()
     responses: tuple[Response, ...] = ()
     risks: tuple[Risk, ...] = ()
     impacts: tuple[Impact, ...] = ()
@@ -219,7 +246,11 @@ class AssessmentDocument(_Part):
         return tuple(sorted(value, key=lambda response: response.item))
 
     def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """Plain data; without custom items there is no key for them (older documents match)."""
+        data = self.model_dump(mode="json")
+        if not data["custom_items"]:
+            del data["custom_items"]
+        return data
 
 
 def canonical_json(data: Any) -> bytes:

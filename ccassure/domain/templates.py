@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -91,12 +91,37 @@ class Item(_Strict):
         return None
 
 
+class AppliesWhen(_Strict):
+    """A section that applies only when another item has one of these answers."""
+
+    item: str = Field(pattern=KEY_PATTERN)
+    values: tuple[str, ...] = Field(min_length=1)
+
+
 class Section(_Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: str = Field(min_length=1)
     guidance: str = ""
     reference: str = ""
+    applies_when: AppliesWhen | None = None
     items: tuple[Item, ...] = Field(min_length=1)
+
+    def applies(self, answers: Mapping[str, str]) -> bool:
+        """Whether the section is part of this assessment, given its answers so far."""
+        condition = self.applies_when
+        return condition is None or answers.get(condition.item, "") in condition.values
+
+    def condition_text(self, template: Template) -> str:
+        """How a person reads the condition: 'applies when <prompt> is <labels>'."""
+        condition = self.applies_when
+        if condition is None:
+            return ""
+        item = template.item(condition.item)
+        prompt = item.prompt if item else condition.item
+        labels = " or ".join(
+            f"“{template.answer_label(condition.item, v)}”" for v in condition.values
+        )
+        return f"Applies when “{prompt}” is answered {labels}."
 
 
 class SignoffRole(_Strict):
@@ -129,6 +154,8 @@ class Template(_Strict):
                 seen.add(item.key)
                 if item.scale is not None and item.scale not in self.scales:
                     raise ValueError(f"item {item.key!r} names unknown scale {item.scale!r}")
+        for section in self.sections:
+            _check_condition(self, section)
         roles = [role.key for role in self.signoff_roles]
         if len(set(roles)) != len(roles):
             raise ValueError("sign-off role keys must be unique")
@@ -178,6 +205,25 @@ def _check_matrix(name: str, matrix: Matrix, scales: dict[str, Scale]) -> None:
         for cell in row:
             if cell not in results:
                 raise ValueError(f"matrix {name!r} cell {cell!r} is not a level of {matrix.result}")
+
+
+def _check_condition(template: Template, section: Section) -> None:
+    condition = section.applies_when
+    if condition is None:
+        return
+    item = template.item(condition.item)
+    if item is None or any(i.key == item.key for i in section.items):
+        raise ValueError(
+            f"section {section.key!r} applies_when names {condition.item!r}, "
+            "which must be an item of another section"
+        )
+    allowed = item.allowed_values(template.scales)
+    wrong = [v for v in condition.values if allowed is not None and v not in allowed]
+    if allowed is None or wrong:
+        raise ValueError(
+            f"section {section.key!r} applies_when: {condition.item!r} must be a closed "
+            f"question and {wrong or list(condition.values)} among its answers"
+        )
 
 
 def _describe(error: ValidationError) -> str:

@@ -15,14 +15,17 @@ from ccassure.domain.document import (
     AssessmentDocument,
     Attachment,
     ComponentRef,
+    CustomItem,
     Header,
     Impact,
     Issue,
+    Part,
     ProgrammeRef,
     Response,
     Risk,
     Signoff,
     content_hash,
+    part_key,
 )
 from ccassure.domain.kinds import KINDS
 from ccassure.domain.summary import AssessmentSummary
@@ -176,23 +179,40 @@ class AssessmentService:
             writer.remove_attachment(assessment_id, attachment.sha256, attachment.name)
             writer.audit("attachment.removed", assessment_id, name=attachment.name)
 
+    def put_custom_item(self, assessment_id: int, item: CustomItem) -> None:
+        """Add an item to this assessment's checklist, or change the one with the same key."""
+        self._put_part(assessment_id, "custom_item", "custom_items", item)
+
+    def remove_custom_item(self, assessment_id: int, key: str) -> None:
+        """Remove a custom item and its answer, in one transaction."""
+        stamp = self._stamp(assessment_id)
+        self._check_editable(self.document_header_only(assessment_id))
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            writer.remove_response(assessment_id, key)
+            writer.remove_part("custom_item", assessment_id, key)
+            writer.audit("custom_item.removed", assessment_id, key=key)
+
     def put_impact(self, assessment_id: int, impact: Impact) -> None:
         """Set the impact on one protected characteristic (EIA)."""
         self._put_part(assessment_id, "impact", "impacts", impact)
 
-    def _put_part(
-        self, assessment_id: int, table: str, field: str, part: Risk | Action | Impact
-    ) -> None:
+    def _put_part(self, assessment_id: int, table: str, field: str, part: Part) -> None:
         stamp = self._stamp(assessment_id)
         document = self.document_header_only(assessment_id)
         self._check_editable(document)
-        found = problems(self.template_for(document), document.model_copy(update={field: (part,)}))
+        if isinstance(part, CustomItem):
+            others = tuple(c for c in document.custom_items if c.key != part.key)
+            changed = document.model_copy(update={field: (*others, part)})
+        else:
+            changed = document.model_copy(update={field: (part,)})
+        found = problems(self.template_for(document), changed)
         if found:
             raise ServiceError(found[0])
         with self._write() as writer:
             writer.expect(assessment_id, stamp)
             writer.put_part(table, assessment_id, part)
-            key = part.characteristic if isinstance(part, Impact) else part.ref
+            key = part_key(part)
             writer.audit(f"{table}.saved", assessment_id, key=key)
 
     def _remove_part(self, assessment_id: int, table: str, ref: str) -> None:
@@ -268,10 +288,13 @@ class AssessmentService:
             writer.audit("issues.added", assessment_id, count=len(rows))
 
     def document_header_only(self, assessment_id: int) -> AssessmentDocument:
+        """The header and custom items: enough to check one answer or part against."""
         summary = self.summary(assessment_id)
-        header = self.store.reader().header(summary.id)
+        reader = self.store.reader()
+        header = reader.header(summary.id)
         assert header is not None
-        return AssessmentDocument(assessment=header)
+        custom = tuple(reader.custom_items(summary.id))
+        return AssessmentDocument(assessment=header, custom_items=custom)
 
     def transition(self, assessment_id: int, name: str, signoffs: Sequence[Signoff] = ()) -> str:
         """Move through the workflow; approving seals the version and records its sign-offs."""

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ccassure.domain.document import AssessmentDocument, Header
+from ccassure.domain.document import AssessmentDocument, CustomItem, Header
 from ccassure.domain.summary import AssessmentSummary
 from ccassure.store.errors import StoreError
 
@@ -24,6 +24,7 @@ JOIN programme p ON p.id = c.programme_id
 """
 LATEST = "a.version = (SELECT MAX(b.version) FROM assessment b WHERE b.uid = a.uid)"
 _CHILD_COLUMNS = {
+    "custom_items": ("custom_item", ("id", "assessment_id")),
     "risks": ("risk", ("id", "assessment_id")),
     "impacts": ("impact", ("id", "assessment_id")),
     "actions": ("action", ("id", "assessment_id")),
@@ -164,6 +165,17 @@ class StoreReader:
         head = self._head(assessment_id)
         return Header.model_validate(self._header_data(head)) if head else None
 
+    def custom_items(self, assessment_id: int) -> list[CustomItem]:
+        rows = self._rows(
+            "SELECT * FROM custom_item WHERE assessment_id = ? ORDER BY id", assessment_id
+        )
+        return [
+            CustomItem.model_validate(
+                {**_plain(r, ("id", "assessment_id", "required")), "required": bool(r["required"])}
+            )
+            for r in rows
+        ]
+
     def document(self, assessment_id: int, with_issues: bool = True) -> AssessmentDocument | None:
         """The whole version; without its issues when only the checklist is wanted."""
         head = self._head(assessment_id)
@@ -201,6 +213,8 @@ class StoreReader:
             ]
         for risk in data["risks"]:
             risk["measure_approved"] = bool(risk["measure_approved"])
+        for custom in data["custom_items"]:
+            custom["required"] = bool(custom["required"])
         return AssessmentDocument.model_validate(data)
 
     def _rows(self, sql: str, *params: object) -> list[sqlite3.Row]:

@@ -62,6 +62,19 @@ class ResponseRow(SQLModel, table=True):
     evidence_json: str = "[]"
 
 
+class CustomItemRow(SQLModel, table=True):
+    __tablename__ = "custom_item"
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    key: str
+    section: str
+    prompt: str
+    answer: str = "text"
+    required: bool = False
+    guidance: str = ""
+
+
 class RiskRow(SQLModel, table=True):
     __tablename__ = "risk"
     id: int | None = Field(default=None, primary_key=True)

@@ -12,15 +12,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from ccassure.domain.document import (
     ISSUE_FIELDS,
-    Action,
     AssessmentDocument,
     Attachment,
     ComponentRef,
-    Impact,
     Issue,
+    Part,
     ProgrammeRef,
     Response,
-    Risk,
     Signoff,
 )
 from ccassure.store.errors import StoreError
@@ -33,12 +31,16 @@ from ccassure.store.tables import (
 )
 
 _SIMPLE_CHILDREN = (
+    ("custom_items", "custom_item"),
     ("risks", "risk"),
     ("impacts", "impact"),
     ("actions", "action"),
     ("evaluations", "evaluation"),
     ("signoffs", "signoff"),
 )
+
+
+_KEY_COLUMNS = {"impact": "characteristic", "custom_item": "key", "response": "item"}
 
 
 def _table(name: str) -> Table:
@@ -224,12 +226,12 @@ class StoreWriter:
         self._session.add(row)
         self.touch(assessment_id)
 
-    def put_part(self, table_name: str, assessment_id: int, part: Risk | Action | Impact) -> None:
-        """Insert a risk, action or impact, or replace the one with the same key in its place
-        (a risk's or action's ref, an impact's characteristic)."""
+    def put_part(self, table_name: str, assessment_id: int, part: Part) -> None:
+        """Insert a risk, action, impact or custom item, or replace the one with the same key in
+        its place (a risk's or action's ref, an impact's characteristic, a custom item's key)."""
         table = _table(table_name)
         values = {**part.model_dump(), "assessment_id": assessment_id}
-        column = "characteristic" if isinstance(part, Impact) else "ref"
+        column = _KEY_COLUMNS.get(table_name, "ref")
         changed = self._session.execute(
             update(table)
             .where(table.c.assessment_id == assessment_id, table.c[column] == values[column])
@@ -241,11 +243,14 @@ class StoreWriter:
 
     def remove_part(self, table_name: str, assessment_id: int, key: str) -> None:
         table = _table(table_name)
-        column = table.c.characteristic if table_name == "impact" else table.c.ref
+        column = table.c[_KEY_COLUMNS.get(table_name, "ref")]
         self._session.execute(
             delete(table).where(table.c.assessment_id == assessment_id, column == key)
         )
         self.touch(assessment_id)
+
+    def remove_response(self, assessment_id: int, item: str) -> None:
+        self.remove_part("response", assessment_id, item)
 
     def add_attachment(self, assessment_id: int, attachment: Attachment) -> None:
         self._execute_many(

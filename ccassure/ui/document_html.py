@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
+from ccassure.domain.checklist import checklist_for
 from ccassure.domain.completeness import completeness
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.scoring import inherent_rating, needs_prior_consultation, residual_rating
@@ -24,6 +25,7 @@ def _table(headings: list[str], rows: list[list[str]], caption: str) -> str:
 
 def document_html(document: AssessmentDocument, template: Template) -> str:
     h = document.assessment
+    template = checklist_for(template, document.custom_items)
     state = completeness(template, document)
     out = [
         f"<h1>{escape(h.title)}</h1>",
@@ -47,7 +49,10 @@ def document_html(document: AssessmentDocument, template: Template) -> str:
     answers = {r.item: r for r in document.responses}
     for section, done in zip(template.sections, state.sections, strict=True):
         mark = "complete" if done.complete else f"{done.answered} of {done.required} required"
+        mark = mark if done.applies else "does not apply"
         out.append(f"<h2>{escape(section.title)} ({mark})</h2>")
+        if not done.applies:
+            out.append(f"<p>{escape(section.condition_text(template))}</p>")
         for item in section.items:
             response = answers.get(item.key)
             value = template.answer_label(item.key, response.value) if response else ""
@@ -58,6 +63,8 @@ def document_html(document: AssessmentDocument, template: Template) -> str:
             )
             if response and response.comment:
                 out.append(f"<br>Comment: {escape(response.comment)}")
+            if response and response.evidence:
+                out.append(f"<br>Evidence: {escape('; '.join(response.evidence))}")
             out.append(f"<br><small>{escape(item.reference)}</small></p>")
     out += _registers(document, template)
     return "\n".join(out)
