@@ -60,11 +60,15 @@ def test_typing_is_saved_and_undo_redo_reach_the_store(qtbot, window: MainWindow
     page._jump(_entry_for(page, key))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)
     typed = '<img src="/etc/passwd"/> &amp; '
-    pasted = "\u202eabc\u202c e\u0301 \U0001f642 " + "x" * 100_000  # QTest types Latin-1 only
+    blob = "x" * 500_000  # one unbroken run, as a pasted blob would be
+    prose = "Lorem ipsum dolor sit amet. " * 18_000
+    pasted = "\u202eabc\u202c e\u0301 \U0001f642 " + blob + " " + prose  # over 1 MB
     hostile = typed + pasted
     qtbot.keyClicks(widget, typed)
     assert isinstance(widget, QPlainTextEdit)
-    widget.insertPlainText(pasted)
+    QApplication.clipboard().setText(pasted)  # QTest types Latin-1 only: paste the rest
+    qtbot.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(hostile.encode()) > 1_000_000
     settle(qtbot, window)
     assert stored(window, ident, key) == hostile
     qtbot.keyClick(widget, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -334,7 +338,7 @@ def test_dpia_risk_register_with_live_heat_maps(qtbot, window: MainWindow) -> No
 def test_screening_verdict_and_expiring_evidence_follow_the_answers(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow
 ) -> None:
-    from ccassure.ui.editor import expiry_text
+    from ccassure.ui.editor_fields import expiry_text
 
     ident, page = open_editor(qtbot, window, "environmental", "draft")
     notes = page.expiry_notes

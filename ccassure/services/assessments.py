@@ -57,6 +57,9 @@ class AssessmentService:
             raise ServiceError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
         return self.store.reader().list_assessments(kind, all_versions)
 
+    def components(self) -> list[tuple[ProgrammeRef, ComponentRef]]:
+        return self.store.reader().components()
+
     def versions(self, assessment_id: int) -> list[AssessmentSummary]:
         summary = self.summary(assessment_id)
         return self.store.reader().list_assessments(all_versions=True, uid=summary.uid)

@@ -12,7 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ccassure.domain.document import AssessmentDocument, CustomItem, Header
+from ccassure.domain.document import (
+    AssessmentDocument,
+    ComponentRef,
+    CustomItem,
+    Header,
+    ProgrammeRef,
+)
 from ccassure.domain.summary import AssessmentSummary
 from ccassure.store.errors import StoreError
 
@@ -265,6 +271,20 @@ class StoreReader:
         return {
             t: int(self._db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in tables
         }
+
+    def components(self) -> list[tuple[ProgrammeRef, ComponentRef]]:
+        """Every component with its programme, by programme then component name."""
+        rows = self._db.execute(
+            "SELECT p.key, p.name, c.key, c.name, c.supplier, c.description FROM component c "
+            "JOIN programme p ON p.id = c.programme_id ORDER BY p.name, c.name"
+        )
+        return [
+            (
+                ProgrammeRef(key=r[0], name=r[1]),
+                ComponentRef(key=r[2], name=r[3], supplier=r[4], description=r[5]),
+            )
+            for r in rows
+        ]
 
     def has_programme(self, key: str) -> bool:
         return (

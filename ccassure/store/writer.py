@@ -214,6 +214,10 @@ class StoreWriter:
         )
 
     def put_response(self, assessment_id: int, response: Response) -> None:
+        """An emptied answer (no value, comment or evidence) leaves no row behind."""
+        if response == Response(item=response.item):
+            self.remove_response(assessment_id, response.item)
+            return
         row = self._session.exec(
             select(ResponseRow).where(
                 ResponseRow.assessment_id == assessment_id, ResponseRow.item == response.item

@@ -49,6 +49,12 @@ class EditingController(QObject):
         page.remove_action.connect(
             lambda ident, ref: self._write(lambda c: c.assessments.remove_action(ident, ref))
         )
+        page.save_custom_item.connect(
+            lambda ident, item: self._write(lambda c: c.assessments.put_custom_item(ident, item))
+        )
+        page.remove_custom_item.connect(
+            lambda ident, key: self._write(lambda c: c.assessments.remove_custom_item(ident, key))
+        )
         page.submit.connect(self.submit)
         page.back.connect(self._leave)
         page.attach_file.connect(self.attach_file)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,47 +20,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.document import AssessmentDocument, Response
+from ccassure.domain.checklist import CUSTOM_TITLE, as_item, checklist_for
+from ccassure.domain.document import CUSTOM_SECTION, AssessmentDocument, CustomItem, Response
 from ccassure.domain.scoring import RISK_MATRIX
 from ccassure.domain.screening import screening_verdict
-from ccassure.domain.templates import Item, Section, Template
+from ccassure.domain.templates import Item, Template
 from ccassure.ui.a11y import announce, name
-from ccassure.ui.editor_fields import Field
+from ccassure.ui.custom_items import AddCustomItem, CustomItemDialog, RemoveCustomItem
+from ccassure.ui.editor_fields import (
+    EVIDENCE_HINT,
+    Field,
+    SetAnswer,
+    escaped,
+    evidence_list,
+    expiry_text,
+    is_date,
+    note_label,
+)
+from ccassure.ui.editor_history import EditorHistory
 from ccassure.ui.pages import _Page
 
 if TYPE_CHECKING:
     from ccassure.ui.risk_register import RiskRegister
 
 SAVE_DELAY_MS = 0  # every change is saved at once (the saves coalesce while one runs)
-
-
-class SetAnswer(QUndoCommand):
-    """One change to one answer; typing in the same item merges into one step."""
-
-    def __init__(self, editor: EditorPage, before: Response, after: Response) -> None:
-        super().__init__(f"change {after.item}")
-        self.editor, self.before, self.after = editor, before, after
-
-    def id(self) -> int:
-        return 1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetAnswer) or other.after.item != self.after.item:
-            return False
-        self.after = other.after
-        return True
-
-    def redo(self) -> None:
-        self.editor.apply(self.after)
-
-    def undo(self) -> None:
-        self.editor.apply(self.before)
+CUSTOM_GUIDANCE = "Questions or checks this assessment needs beyond its template."
 
 
 class EditorPage(_Page):
     """Every change is saved as it is made (through the write worker); Ctrl+Z undoes it."""
 
     save = Signal(int, object)  # assessment id, Response
+    save_custom_item = Signal(int, object)  # assessment id, CustomItem
+    remove_custom_item = Signal(int, str)  # assessment id, key
     save_risk = Signal(int, object)  # assessment id, Risk
     remove_risk = Signal(int, str)  # assessment id, ref
     save_action = Signal(int, object)  # assessment id, Action
@@ -76,7 +67,15 @@ class EditorPage(_Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment editor", parent)
         self.assessment_id = 0
-        self.template: Template | None = None
+        self.template: Template | None = None  # the template with this assessment's own items
+        self.base_template: Template | None = None
+        self.custom_items: list[CustomItem] = []
+        self.editable = False
+        self.section_keys: list[str] = []
+        self.item_layouts: dict[str, QVBoxLayout] = {}
+        self.section_notes: dict[str, QLabel] = {}
+        self.boxes: dict[str, QWidget] = {}
+        self.evidence: dict[str, QLineEdit] = {}
         self.register: RiskRegister | None = None
         self.today = date.today()
         self.expiry_notes: dict[str, QLabel] = {}
@@ -85,7 +84,8 @@ class EditorPage(_Page):
         self.fields: dict[str, Field] = {}
         self.comments: dict[str, QLineEdit] = {}
         self.saved: dict[str, Response] = {}
-        self.undo_stack = QUndoStack(self)
+        self.history = EditorHistory(self)
+        self.undo_stack = self.history.stack
         self._pending: dict[str, QTimer] = {}
         self._bar()
         split = QSplitter()
@@ -113,7 +113,7 @@ class EditorPage(_Page):
 
     def _bar(self) -> None:
         row = QHBoxLayout()
-        self.submit_button = QPushButton("&Submit for review")
+        self.submit_button = QPushButton("S&ubmit for review")
         name(
             self.submit_button,
             "Submit for review",
@@ -123,18 +123,6 @@ class EditorPage(_Page):
         row.addWidget(self.submit_button)
         row.addStretch(1)
         self.layout_.addLayout(row)
-        for key, slot in (
-            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
-            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
-        ):
-            action = QAction(self)
-            action.setShortcuts(
-                [QKeySequence(key)]
-                + ([QKeySequence("Ctrl+Shift+Z")] if key == QKeySequence.StandardKey.Redo else [])
-            )
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
 
     def load(
         self,
@@ -149,18 +137,25 @@ class EditorPage(_Page):
         self.date_notes = {}
         self.verdict = None
         self.assessment_id = document.assessment.id or 0
-        self.template = template
+        self.base_template, self.editable = template, editable
+        self.custom_items = list(document.custom_items)
+        self.template = checklist_for(template, self.custom_items)
         self.undo_stack.clear()
-        self.fields.clear()
-        self.comments.clear()
+        for mapping in (self.fields, self.comments, self.evidence, self.boxes, self._pending):
+            mapping.clear()
+        self.item_layouts, self.section_notes, self.section_keys = {}, {}, []
         self.saved = {r.item: r for r in document.responses}
         while (old := self.forms.widget(0)) is not None:
             self.forms.removeWidget(old)
             old.deleteLater()
         self.sections.clear()
-        for section in template.sections:
-            self.forms.addWidget(self._form(section, template, editable))
-            self.sections.addItem(QListWidgetItem(section.title))
+        sections = [(s.key, s.title, s.guidance, s.items) for s in self.template.sections]
+        if CUSTOM_SECTION not in {key for key, *_ in sections}:
+            sections.append((CUSTOM_SECTION, CUSTOM_TITLE, CUSTOM_GUIDANCE, ()))
+        for key, title, guidance, items in sections:
+            self.forms.addWidget(self._form(key, title, guidance, items, editable))
+            self.sections.addItem(QListWidgetItem(title))
+            self.section_keys.append(key)
         self.register = None
         if RISK_MATRIX in template.matrices:
             from ccassure.ui.risk_register import RiskRegister
@@ -208,52 +203,128 @@ class EditorPage(_Page):
         self._update_completeness()
         self.sections.setCurrentRow(0)
 
-    def _form(self, section: Section, template: Template, editable: bool) -> QWidget:
+    def _form(
+        self, key: str, title: str, guidance: str, items: tuple[Item, ...], editable: bool
+    ) -> QWidget:
         form = QWidget()
         layout = QVBoxLayout(form)
-        heading = QLabel(f"<h2>{_html(section.title)}</h2>")
+        heading = QLabel(f"<h2>{escaped(title)}</h2>")
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        if section.guidance:
-            layout.addWidget(_note(section.guidance))
-        if any(item.screening for item in section.items):
-            self.verdict = _note("")
+        if guidance:
+            layout.addWidget(note_label(guidance))
+        self.section_notes[key] = note_label("")
+        layout.addWidget(self.section_notes[key])
+        if any(item.screening for item in items):
+            self.verdict = note_label("")
             name(self.verdict, "Screening verdict")
             layout.addWidget(self.verdict)
-        for item in section.items:
-            self._item(layout, item, template, editable)
+        self.item_layouts[key] = QVBoxLayout()
+        layout.addLayout(self.item_layouts[key])
+        for item in items:
+            self._item(key, item, editable)
+        if editable:
+            add = QPushButton("Add an item to this section…")
+            name(add, f"Add an item to {title}", "A question or check of your own")
+            add.clicked.connect(lambda _checked=False: self._ask_custom(key, title))
+            layout.addWidget(add)
         layout.addStretch(1)
         return form
 
-    def _item(self, layout: QVBoxLayout, item: Item, template: Template, editable: bool) -> None:
-        field = Field(item, template)
+    def _item(self, section: str, item: Item, editable: bool) -> QWidget:
+        assert self.template is not None
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 6, 0, 6)
+        field = Field(item, self.template)
         response = self.saved.get(item.key, Response(item=item.key))
         field.set_value(response.value)
         field.set_read_only(not editable)
-        text = _html(item.prompt)
-        prompt = QLabel(f"<b>{text}</b> (required)" if item.required else text)
+        text = item.prompt.replace("&", "&&")  # plain text: no '&' may become a mnemonic
+        prompt = QLabel(f"{text} (required)" if item.required else text)
+        prompt.setTextFormat(Qt.TextFormat.PlainText)
         prompt.setWordWrap(True)
         prompt.setBuddy(field.widget)
+        font = prompt.font()
+        font.setBold(True)
+        prompt.setFont(font)
         layout.addWidget(prompt)
         layout.addWidget(field.widget)
         if item.answer == "date":
-            self.date_notes[item.key] = _note("")
+            self.date_notes[item.key] = note_label("")
             layout.addWidget(self.date_notes[item.key])
         if item.expires:
-            self.expiry_notes[item.key] = _note("")
+            self.expiry_notes[item.key] = note_label("")
             layout.addWidget(self.expiry_notes[item.key])
-        layout.addWidget(_note(f"{item.guidance} Reference: {item.reference}".strip()))
+        layout.addWidget(note_label(f"{item.guidance} Reference: {item.reference}".strip()))
         comment = QLineEdit(response.comment)
         comment.setReadOnly(not editable)
         name(comment, f"Comment on: {item.prompt}")
         comment.setPlaceholderText("Comment")
         layout.addWidget(comment)
+        evidence = QLineEdit("; ".join(response.evidence))
+        evidence.setReadOnly(not editable)
+        name(evidence, f"Evidence for: {item.prompt}", EVIDENCE_HINT)
+        evidence.setPlaceholderText(f"Evidence: {EVIDENCE_HINT.lower()}")
+        layout.addWidget(evidence)
+        if editable and item.key.startswith(f"{CUSTOM_SECTION}."):
+            remove = QPushButton("Remove this item")
+            name(remove, f"Remove the item: {item.prompt}", "Ctrl+Z brings it back")
+            remove.clicked.connect(lambda _checked=False: self._remove_custom(item.key))
+            layout.addWidget(remove)
         self.fields[item.key], self.comments[item.key] = field, comment
+        self.evidence[item.key] = evidence
         timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         timer.timeout.connect(lambda key=item.key: self._commit(key))
         self._pending[item.key] = timer
         field.edited.connect(timer.start)
         comment.textEdited.connect(lambda _text: timer.start())
+        evidence.textEdited.connect(lambda _text: timer.start())
+        self.item_layouts[section].addWidget(box)
+        self.boxes[item.key] = box
+        return box
+
+    def _ask_custom(self, section: str, title: str) -> None:
+        dialog = CustomItemDialog(title, self)
+        if dialog.exec():
+            assert self.template is not None
+            taken = {item.key for _, item in self.template.items()}
+            self.undo_stack.push(AddCustomItem(self, dialog.item(section, taken)))
+
+    def _remove_custom(self, key: str) -> None:
+        self.flush()
+        item = next(c for c in self.custom_items if c.key == key)
+        self.undo_stack.push(RemoveCustomItem(self, item, self.saved.get(key)))
+
+    def add_custom(self, custom: CustomItem) -> None:
+        """Show and save a custom item (when added, or brought back by undo)."""
+        assert self.base_template is not None
+        self.custom_items.append(custom)
+        self.template = checklist_for(self.base_template, self.custom_items)
+        section = custom.section if custom.section in self.item_layouts else CUSTOM_SECTION
+        self.sections.setCurrentRow(self.section_keys.index(section))
+        box = self._item(section, as_item(custom), self.editable)
+        self._update_completeness()
+        self.save_custom_item.emit(self.assessment_id, custom)
+        widget = self.fields[custom.key].widget
+        QTimer.singleShot(0, lambda: self.scroller.ensureWidgetVisible(box))
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(widget, f"Added the item {custom.prompt}")
+
+    def drop_custom(self, key: str) -> None:
+        """Remove a custom item and its answer (when removed, or taken back by undo)."""
+        assert self.base_template is not None
+        self.custom_items = [c for c in self.custom_items if c.key != key]
+        self.template = checklist_for(self.base_template, self.custom_items)
+        box = self.boxes.pop(key)
+        box.hide()
+        box.deleteLater()
+        for mapping in (self.fields, self.comments, self.evidence, self.date_notes, self.saved):
+            mapping.pop(key, None)
+        self._pending.pop(key).stop()
+        self._update_completeness()
+        self.remove_custom_item.emit(self.assessment_id, key)
+        announce(self.sections, "Removed the item")
 
     def _commit(self, key: str) -> None:
         """The user's change to one item becomes one undoable, saved step."""
@@ -261,11 +332,17 @@ class EditorPage(_Page):
         value = self.fields[key].value()
         note = self.date_notes.get(key)
         if note is not None:  # a date being typed is saved once it is a whole date
-            if value and not _is_date(value):
+            if value and not is_date(value):
                 note.setText("Use the form YYYY-MM-DD; not saved until it is a date.")
                 return
             note.setText("")
-        after = before.model_copy(update={"value": value, "comment": self.comments[key].text()})
+        after = before.model_copy(
+            update={
+                "value": value,
+                "comment": self.comments[key].text(),
+                "evidence": evidence_list(self.evidence[key].text()),
+            }
+        )
         if after != before:
             self.undo_stack.push(SetAnswer(self, before, after))
 
@@ -282,23 +359,32 @@ class EditorPage(_Page):
         comment = self.comments[response.item]
         if comment.text() != response.comment:
             comment.setText(response.comment)
+        evidence = self.evidence[response.item]
+        if evidence_list(evidence.text()) != response.evidence:
+            evidence.setText("; ".join(response.evidence))
         self.saved[response.item] = response
         self._update_completeness()
         self.save.emit(self.assessment_id, response)
 
+    def _answers(self) -> dict[str, str]:
+        return {key: field.value() for key, field in self.fields.items()}
+
     def _missing(self) -> list[tuple[int, Item]]:
+        """Unanswered required items of the sections that apply, with their section's row."""
         assert self.template is not None
+        answers = self._answers()
         return [
-            (index, item)
-            for index, section in enumerate(self.template.sections)
+            (self.section_keys.index(section.key), item)
+            for section in self.template.sections
+            if section.applies(answers)
             for item in section.items
-            if item.required and not self.fields[item.key].value().strip()
+            if item.required and not answers[item.key].strip()
         ]
 
     def _update_notes(self) -> None:
         """The screening verdict and expiring evidence follow every change."""
         assert self.template is not None
-        answers = {key: field.value() for key, field in self.fields.items()}
+        answers = self._answers()
         verdict = screening_verdict(self.template, answers)
         if (
             self.verdict is not None
@@ -315,13 +401,24 @@ class EditorPage(_Page):
             return
         self._update_notes()
         missing = {item.key for _, item in self._missing()}
-        for index, section in enumerate(self.template.sections):
+        answers = self._answers()
+        sections = {section.key: section for section in self.template.sections}
+        for row, key in enumerate(self.section_keys):
+            section = sections.get(key)
+            entry = self.sections.item(row)
+            if section is None:
+                entry.setText(f"{CUSTOM_TITLE} — none yet")
+                continue
             required = [i for i in section.items if i.required]
             done = sum(1 for i in required if i.key not in missing)
             mark = "complete" if done == len(required) else f"{done} of {len(required)} required"
-            entry = self.sections.item(index)
-            if entry is not None:
-                entry.setText(f"{section.title} — {mark}")
+            applies = section.applies(answers)
+            entry.setText(f"{section.title} — {mark if applies else 'does not apply'}")
+            note = self.section_notes[key]
+            text = "" if applies else f"Does not apply. {section.condition_text(self.template)}"
+            if note.text() != text:
+                note.setText(text)
+                note.setVisible(bool(text))
 
     def _show_section(self, row: int) -> None:
         if 0 <= row < self.forms.count():
@@ -351,37 +448,3 @@ class EditorPage(_Page):
         widget = self.fields[key].widget
         self.scroller.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-def expiry_text(value: str, today: date) -> str:
-    """Expired, or expiring within 60 days, for an evidence date; empty otherwise."""
-    try:
-        expires = date.fromisoformat(value)
-    except ValueError:
-        return ""
-    if expires < today:
-        return f"⚠ Expired on {expires:%d %B %Y}: ask the supplier for current evidence."
-    if expires <= today + timedelta(days=60):
-        return f"⚠ Expires within 60 days, on {expires:%d %B %Y}."
-    return ""
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text)

@@ -2,13 +2,75 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+import html
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QTextOption, QUndoCommand
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from ccassure.domain.document import Response
 from ccassure.domain.templates import YES_NO_PARTLY, Item, Template
 from ccassure.ui.a11y import name
 
+if TYPE_CHECKING:
+    from ccassure.ui.editor import EditorPage
+
 NOT_ANSWERED = "(not answered)"
+EVIDENCE_HINT = "Links, document references or attachment names, separated by semicolons"
+
+
+def evidence_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+class SetAnswer(QUndoCommand):
+    """One change to one answer; typing in the same item merges into one step."""
+
+    def __init__(self, editor: EditorPage, before: Response, after: Response) -> None:
+        super().__init__(f"change {after.item}")
+        self.editor, self.before, self.after = editor, before, after
+
+    def id(self) -> int:
+        return 1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetAnswer) or other.after.item != self.after.item:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        self.editor.apply(self.after)
+
+    def undo(self) -> None:
+        self.editor.apply(self.before)
+
+
+LONG_RUN = re.compile(r"\S{2000}")
+
+
+def fit_wrapping(widget: QPlainTextEdit, text: str) -> None:
+    """Wrap anywhere when the text holds a very long word (a pasted blob): Qt's word-boundary
+    wrapping takes minutes to lay out a 1 MB unbroken line, anywhere-wrapping milliseconds."""
+    if LONG_RUN.search(text):
+        widget.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+
+
+class AnswerText(QPlainTextEdit):
+    """A text answer; Tab moves on, and pasting a huge unbroken run of text stays quick."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setMinimumHeight(self.fontMetrics().height() * 4)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            fit_wrapping(self, source.text())
+        super().insertFromMimeData(source)
 
 
 class Field(QObject):
@@ -25,9 +87,7 @@ class Field(QObject):
 
     def _build(self, item: Item, template: Template) -> QWidget:
         if item.answer == "text":
-            text = QPlainTextEdit()
-            text.setTabChangesFocus(True)
-            text.setMinimumHeight(text.fontMetrics().height() * 4)
+            text = AnswerText()
             text.textChanged.connect(self.edited.emit)
             return text
         if item.answer == "date":
@@ -67,6 +127,7 @@ class Field(QObject):
         try:
             if isinstance(widget, QPlainTextEdit):
                 if widget.toPlainText() != value:
+                    fit_wrapping(widget, value)
                     widget.setPlainText(value)
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
@@ -82,3 +143,35 @@ class Field(QObject):
             widget.setReadOnly(read_only)
         else:
             widget.setEnabled(not read_only)
+
+
+def expiry_text(value: str, today: date) -> str:
+    """Expired, or expiring within 60 days, for an evidence date; empty otherwise."""
+    try:
+        expires = date.fromisoformat(value)
+    except ValueError:
+        return ""
+    if expires < today:
+        return f"⚠ Expired on {expires:%d %B %Y}: ask the supplier for current evidence."
+    if expires <= today + timedelta(days=60):
+        return f"⚠ Expires within 60 days, on {expires:%d %B %Y}."
+    return ""
+
+
+def is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def note_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def escaped(text: str) -> str:
+    return html.escape(text)

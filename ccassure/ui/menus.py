@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ccassure.services.item_query import ItemQuery
+from ccassure.ui.new_assessment import ask_new_assessment
 from ccassure.ui.palette import SCHEMES
 
 if TYPE_CHECKING:
@@ -40,9 +41,16 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             "&File",
             [
                 (
-                    "new_store",
-                    "&New store…",
+                    "new_assessment",
+                    "&New assessment…",
                     Std.New,
+                    lambda: ask_new_assessment(window),
+                    "Start a DPIA, EIA, accessibility or environmental assessment",
+                ),
+                (
+                    "new_store",
+                    "New &store…",
+                    "Ctrl+Shift+N",
                     lambda: window.choose_store("new"),
                     "Create a new, empty store",
                 ),

@@ -53,6 +53,16 @@ class AppSettings:
         self._qt.setValue("view/colour_scheme", scheme)
         self._qt.sync()
 
+    @property
+    def owner(self) -> str:
+        """The owner given to the last new assessment (most people create their own)."""
+        return self._text("assessment/owner")
+
+    @owner.setter
+    def owner(self, owner: str) -> None:
+        self._qt.setValue("assessment/owner", owner)
+        self._qt.sync()
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry, state = self._qt.value("window/geometry"), self._qt.value("window/state")
         return (
