@@ -253,11 +253,21 @@ def load_template(path: Path) -> Template:
 
 
 @dataclass(frozen=True)
+class TemplateFile:
+    """A template that loaded, the file it came from, and whether it is a built-in one."""
+
+    template: Template
+    path: Path
+    builtin: bool
+
+
+@dataclass(frozen=True)
 class TemplateSet:
     """The templates that loaded, and one message per user template that did not."""
 
     templates: tuple[Template, ...]
     errors: tuple[str, ...]
+    files: tuple[TemplateFile, ...] = ()
 
     def get(self, template_id: str, version: int | None = None) -> Template | None:
         matching = [t for t in self.templates if t.id == template_id]
@@ -273,7 +283,7 @@ class TemplateSet:
 
 def load_templates(builtin_dir: Path, user_dir: Path | None) -> TemplateSet:
     """Load every built-in template (errors raise) and every user template (errors are kept)."""
-    templates: list[Template] = [load_template(p) for p in sorted(builtin_dir.glob("*.toml"))]
+    files = [TemplateFile(load_template(p), p, True) for p in sorted(builtin_dir.glob("*.toml"))]
     errors: list[str] = []
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.toml")):
@@ -282,11 +292,14 @@ def load_templates(builtin_dir: Path, user_dir: Path | None) -> TemplateSet:
             except TemplateError as exc:
                 errors.append(str(exc))
                 continue
-            if any(t.id == template.id and t.version == template.version for t in templates):
+            if any(
+                f.template.id == template.id and f.template.version == template.version
+                for f in files
+            ):
                 errors.append(
                     f"{path}: id: template {template.id!r} version {template.version} "
                     "already exists; give your template its own id or a higher version"
                 )
                 continue
-            templates.append(template)
-    return TemplateSet(tuple(templates), tuple(errors))
+            files.append(TemplateFile(template, path, False))
+    return TemplateSet(tuple(f.template for f in files), tuple(errors), tuple(files))

@@ -29,6 +29,13 @@ class Context:
     assessments: AssessmentService
     dashboard: DashboardService
 
+    def reload_templates(self) -> TemplateSet:
+        """Read the templates again (after the user saved one) and give them to every service."""
+        self.templates = load_template_set(self.paths)
+        self.assessments.templates = self.templates
+        self.dashboard.templates = self.templates
+        return self.templates
+
     def close(self) -> None:
         self.store.close()
 

@@ -47,7 +47,7 @@ class DashboardService:
 
     def __init__(self, store: Store, templates: TemplateSet) -> None:
         self._store = store
-        self._templates = templates
+        self.templates = templates
 
     def _queries(self) -> StoreQueries:
         return StoreQueries(self._store.reader())
@@ -55,7 +55,7 @@ class DashboardService:
     def _open_risks(self) -> list[tuple[RiskRow, Template]]:
         found = []
         for row in self._queries().latest_risks():
-            template = self._templates.get(row.template_id, row.template_version)
+            template = self.templates.get(row.template_id, row.template_version)
             if (
                 template is not None
                 and RISK_MATRIX in template.matrices
@@ -66,7 +66,7 @@ class DashboardService:
 
     def _expiring_items(self) -> list[str]:
         return sorted(
-            {item.key for t in self._templates.templates for _, item in t.items() if item.expires}
+            {item.key for t in self.templates.templates for _, item in t.items() if item.expires}
         )
 
     def build(self, today: date) -> Dashboard:
@@ -80,7 +80,7 @@ class DashboardService:
         for row, template in self._open_risks():
             ratings[residual_rating(template, row.risk)] += 1
             grid[_residual_cell(row.risk)] += 1
-        dpia = self._templates.for_kind("dpia")
+        dpia = self.templates.for_kind("dpia")
         until = today + DUE_WINDOW
         queries = self._queries()
         return Dashboard(

@@ -336,6 +336,11 @@ class MainWindow(QMainWindow):
         self.find_dialog.query.setFocus()
         self.find_dialog.query.selectAll()
 
+    def show_templates(self) -> None:
+        from ccassure.ui.template_library import open_template_library
+
+        open_template_library(self)
+
     def _search(self, text: str, done: Callable[[list[ItemRow]], None]) -> None:
         context = self.context
         if context is not None:

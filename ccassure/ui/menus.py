@@ -34,7 +34,7 @@ def _add(
 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
-    """File, Edit, View and Help; returns the actions by name (Find shares them)."""
+    """File, Edit, View, Tools and Help; returns the actions by name (Find shares them)."""
     bar = window.menuBar()
     table: list[tuple[str, list[tuple[str, str, Key, Callable[[], object], str]]]] = [
         (
@@ -129,6 +129,18 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "Ctrl+0",
                     lambda: window.apply_text_size(100),
                     "Return text to its normal size",
+                ),
+            ],
+        ),
+        (
+            "&Tools",
+            [
+                (
+                    "templates",
+                    "&Templates…",
+                    None,
+                    window.show_templates,
+                    "Copy, edit and save your own checklist templates",
                 ),
             ],
         ),
