@@ -55,7 +55,8 @@ def test_all_actions_one_key_away_soonest_due_first(qtbot, window: MainWindow) -
     assert len(page.model.rows) == page.model.total == expected > 0
     dues = [r.details[1][:10] for r in page.model.rows if r.details[1]]
     assert dues == sorted(dues)
-    assert page.heading.text() == f"All actions — {expected} actions, sorted by due date, soonest first"
+    heading = f"All actions — {expected} actions, sorted by due date, soonest first"
+    assert page.heading.text() == heading
     assert focused() is page.view
     header = page.view.horizontalHeader()
     assert header.isSortIndicatorShown() and header.sortIndicatorSection() == 3
