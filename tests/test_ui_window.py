@@ -389,19 +389,3 @@ def test_first_run_dialog_shows_all_its_text_at_200_percent(qtbot) -> None:  # t
     finally:
         font.setPointSizeF(normal)
         QApplication.setFont(font)
-
-
-def test_all_actions_of_the_programme_one_key_away(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.dashboard.matrix_view.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
-    rows = window.items.model.rows
-    assert window.context is not None
-    expected = sum(
-        len(window.context.assessments.document(s.id).actions)
-        for s in window.context.assessments.list_summaries()
-    )
-    assert len(rows) == window.items.model.total == expected > 0
-    dues = [r.details[1] for r in rows if r.details[1]]
-    assert dues == sorted(dues)  # soonest due first
-    assert window.items.heading.text().startswith("All actions")

@@ -10,6 +10,7 @@ from ccassure.domain.document import Risk
 from ccassure.domain.scoring import RISK_MATRIX, rate, residual_rating
 from ccassure.domain.summary import AssessmentSummary, ItemPage, ItemRow
 from ccassure.domain.templates import Template, TemplateSet
+from ccassure.services.actions import ActionChoices, action_choices, select_actions
 from ccassure.services.errors import ServiceError
 from ccassure.services.item_query import RATINGS, SEVERITIES, ItemQuery
 from ccassure.store.queries import RiskRow, StoreQueries
@@ -126,7 +127,7 @@ class DashboardService:
         if query.what == "actions":
             return queries.open_actions_due_before(today)
         if query.what == "all_actions":
-            return queries.actions()
+            return select_actions(queries.action_records(), query, today)
         if query.what == "evidence":
             return queries.expiring_answers(self._expiring_items(), until)
         summaries = self._store.reader().list_assessments()
@@ -149,6 +150,10 @@ class DashboardService:
             )
             for s in summaries
         ]
+
+    def action_choices(self) -> ActionChoices:
+        """The owners, kinds and components the actions list can be narrowed to."""
+        return action_choices(self._queries().action_records())
 
     def search(self, text: str, limit: int = 200) -> list[ItemRow]:
         text = text.strip()

@@ -30,6 +30,22 @@ class RiskRow:
     risk: Risk
 
 
+@dataclass(frozen=True)
+class ActionRecord:
+    """One action of a latest version, with where it belongs (for the programme-wide list)."""
+
+    assessment_id: int
+    ref: str
+    description: str
+    owner: str
+    due: date | None
+    status: str
+    link: str
+    assessment: str
+    kind: str
+    component: str
+
+
 @reads_safely
 class StoreQueries:
     """Read-only queries for overviews; each returns plain values or domain objects."""
@@ -86,22 +102,33 @@ class StoreQueries:
         return found
 
     def open_actions_due_before(self, day: date) -> list[ItemRow]:
-        return self.actions(overdue_on=day)
-
-    def actions(self, overdue_on: date | None = None) -> list[ItemRow]:
-        """Actions of every latest version (only the overdue ones when a day is given)."""
-        late = (
-            "AND x.status IN ('open', 'in_progress') AND x.due IS NOT NULL AND x.due < ? "
-            if overdue_on
-            else ""
-        )
         rows = self._db.execute(
             "SELECT x.assessment_id, x.ref, x.description, x.owner, x.due, x.status, a.title "
             f"FROM action x JOIN assessment a ON a.id = x.assessment_id WHERE {_IN_LATEST} "
-            f"{late}ORDER BY x.due IS NULL, x.due, x.id",
-            (overdue_on.isoformat(),) if overdue_on else (),
+            "AND x.status IN ('open', 'in_progress') AND x.due IS NOT NULL AND x.due < ? "
+            "ORDER BY x.due, x.id",
+            (day.isoformat(),),
         )
-        return [ItemRow(int(r[0]), r[1], r[2], (r[3], r[4] or "", r[5], r[6])) for r in rows]
+        return [ItemRow(int(r[0]), r[1], r[2], (r[3], r[4], r[5], r[6])) for r in rows]
+
+    def action_records(self) -> list[ActionRecord]:
+        """Every action of every latest version (thousands at most), in store order."""
+        rows = self._db.execute(
+            "SELECT x.assessment_id, x.ref, x.description, x.owner, x.due, x.status, x.link, "
+            "a.title, a.kind, c.name FROM action x JOIN assessment a ON a.id = x.assessment_id "
+            f"JOIN component c ON c.id = a.component_id WHERE {_IN_LATEST} ORDER BY x.id"
+        )
+        return [
+            ActionRecord(
+                int(r[0]),
+                str(r[1]),
+                str(r[2]),
+                str(r[3]),
+                date.fromisoformat(r[4]) if r[4] else None,
+                *(str(v) for v in r[5:]),
+            )
+            for r in rows
+        ]
 
     def expiring_answers(self, items: Sequence[str], until: date) -> list[ItemRow]:
         """Answers to expiring-evidence items whose date falls on or before `until`."""

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.summary import ItemPage, ItemRow
+from ccassure.domain.summary import ItemRow
 from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.a11y import name
 from ccassure.ui.errors import show_error
 from ccassure.ui.menus import build_menus
-from ccassure.ui.models import ItemsModel
 from ccassure.ui.palette import apply_scheme
 from ccassure.ui.settings import TEXT_SIZES, AppSettings
 from ccassure.ui.status_area import StatusArea
@@ -34,9 +33,11 @@ from ccassure.ui.tasks import TaskControl, TaskRunner
 if TYPE_CHECKING:
     from ccassure.services.context import Context
     from ccassure.services.dashboard import Dashboard
+    from ccassure.ui.actions_page import ActionsPage
     from ccassure.ui.dashboard import DashboardPage
     from ccassure.ui.editing import EditingController
     from ccassure.ui.find import FindDialog
+    from ccassure.ui.item_lists import ItemLists
     from ccassure.ui.navigation import NavigationPanel
     from ccassure.ui.pages import AssessmentPage, ItemsPage
 
@@ -127,15 +128,18 @@ class MainWindow(QMainWindow):
         return page
 
     @cached_property
-    def items(self) -> ItemsPage:
-        from ccassure.ui.pages import ItemsPage
+    def lists(self) -> ItemLists:
+        from ccassure.ui.item_lists import ItemLists
 
-        page = ItemsPage()
-        page.open_assessment.connect(self.open_assessment)
-        page.back.connect(self.go_back)
-        page.model.background = lambda work, deliver: self._run_quietly(work, deliver)
-        self.pages.addWidget(page)
-        return page
+        return ItemLists(self)
+
+    @property
+    def items(self) -> ItemsPage:
+        return self.lists.items_page
+
+    @property
+    def all_actions(self) -> ActionsPage:
+        return self.lists.actions_page
 
     @cached_property
     def editing(self) -> EditingController:
@@ -208,6 +212,7 @@ class MainWindow(QMainWindow):
             return
         today = self._today()
         self.runner.run("read the store", lambda _control: _read(context, today), self._loaded)
+        self.lists.refresh_actions()
 
     def _loaded(self, result: tuple[Any, Dashboard]) -> None:
         summaries, data = result
@@ -234,13 +239,13 @@ class MainWindow(QMainWindow):
             template = context.assessments.template_for(document)
             return assessment_id, document.assessment.title, document_html(document, template)
 
-        token = self._new_request()
+        token = self.new_request()
         self.runner.run(
             "open an assessment", load, lambda result: self._assessment_loaded(result, token)
         )
 
     def _assessment_loaded(self, result: tuple[int, str, str], token: int) -> None:
-        if token != self._page_request:
+        if not self.is_latest(token):
             return  # the user has asked for something else since
         assessment_id, title, html = result
         self.assessment.show_html(assessment_id, title, html)
@@ -249,42 +254,21 @@ class MainWindow(QMainWindow):
         self.say(f"Opened {title}")
 
     def open_items(self, query: ItemQuery) -> None:
-        context = self.context
-        if context is None:
-            return
-        today = self._today()
+        self.lists.open_items(query)
 
-        def fetch(offset: int, limit: int) -> ItemPage:
-            return context.dashboard.items(query, today, offset, limit)
-
-        token = self._new_request()
-        self.runner.run(
-            "list items",
-            lambda _c: fetch(0, ItemsModel.PAGE),
-            lambda page: self._items_loaded(query, page, fetch, token),
-        )
-
-    def _items_loaded(
-        self, query: ItemQuery, page: ItemPage, fetch: Callable[[int, int], ItemPage], token: int
-    ) -> None:
-        if token != self._page_request:
-            return
-        title = query.describe().capitalize()
-        self.items.show_items(query.what, title, page, fetch)
-        self.go_to(self.items, self.items.view)
-        self.say(f"{title}: {page.total:,} items")
+    def open_all_actions(self) -> None:
+        self.lists.open_actions()
 
     def today(self) -> date:
         return self._today()
 
-    def _new_request(self) -> int:
+    def new_request(self) -> int:
+        """A token for a page about to be read; only the latest may change the main area."""
         self._page_request += 1
         return self._page_request
 
-    def _run_quietly(
-        self, work: Callable[[], ItemPage], deliver: Callable[[ItemPage], None]
-    ) -> None:
-        self.runner.run("more items", lambda _c: work(), deliver)
+    def is_latest(self, token: int) -> bool:
+        return token == self._page_request
 
     def go_to(self, page: QWidget, focus: QWidget) -> None:
         """Show a page; the page left (and where its focus was) goes on the Back history."""
@@ -296,7 +280,7 @@ class MainWindow(QMainWindow):
 
     def go_back(self) -> None:
         """Back to the page before, with the focus where it was."""
-        self._new_request()
+        self.new_request()
         if not self._history:
             self.show_dashboard()
             return
@@ -315,7 +299,7 @@ class MainWindow(QMainWindow):
     def show_dashboard(self) -> None:
         if self.context is None:
             return
-        self._new_request()
+        self.new_request()
         remembered = next((f for p, f in self._history if p is self.dashboard), None)
         self._history.clear()
         self.pages.setCurrentWidget(self.dashboard)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ccassure.services.item_query import ItemQuery
 from ccassure.ui.new_assessment import ask_new_assessment
 from ccassure.ui.palette import SCHEMES
 
@@ -91,8 +90,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "all_actions",
                     "All &actions",
                     "Ctrl+2",
-                    lambda: window.open_items(ItemQuery("all_actions")),
-                    "Every action of the programme, soonest due first",
+                    window.open_all_actions,
+                    "Every action of the programme, to filter and sort",
                 ),
                 ("refresh", "&Refresh", Std.Refresh, window.refresh, "Read the store again"),
                 (

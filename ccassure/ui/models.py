@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ccassure.domain.summary import AssessmentSummary, ItemPage, ItemRow
+from ccassure.services.item_query import OVERDUE_MARK
 
 Index = QModelIndex | QPersistentModelIndex
 KIND_LABELS = {
@@ -28,6 +29,9 @@ STATUS_LABELS = {
     "retest_failed": "Retest failed",
     "closed": "Closed",
     "wont_fix": "Won't fix",
+    "in_progress": "In progress",
+    "done": "Done",
+    "cancelled": "Cancelled",
 }
 STATUS_HUES = {
     "approved": "#2e7d32",
@@ -249,11 +253,14 @@ class ItemsModel(_Table):
         item = self.rows[index.row()]
         values = (item.ref, item.title, *item.details)
         column = index.column()
+        text = values[column] if column < len(values) else ""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = values[column] if column < len(values) else ""
             return STATUS_LABELS.get(text, text) if column >= 2 else text
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return item.title
+        if role == Qt.ItemDataRole.BackgroundRole and text.endswith(OVERDUE_MARK):
+            colour = tint("high")
+            return QBrush(colour) if colour else None
         if role == ROW_ROLE:
             return item.assessment_id
         return None

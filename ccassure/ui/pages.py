@@ -23,7 +23,7 @@ HEADINGS = {
     "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
     "risks": ["Ref", "Risk", "Residual", "Owner"],
     "actions": ["Ref", "Action", "Owner", "Due", "Status", "Assessment"],
-    "all_actions": ["Ref", "Action", "Owner", "Due", "Status", "Assessment"],
+    "all_actions": ["Ref", "Action", "Owner", "Due", "Status", "Component", "Assessment"],
     "evidence": ["Item", "Assessment", "Expires"],
     "reviews": ["Version", "Assessment", "Kind", "Status", "Review due"],
     "assessments": ["Version", "Assessment", "Kind", "Status", "Review due"],
@@ -111,12 +111,15 @@ class ItemsPage(_Page):
         shown = f"{first.total:,} item{'s' if first.total != 1 else ''}"
         self.heading.setText(f"{title} — {shown}")
         name(self.view, f"{title}: {shown}", "Enter opens the assessment that holds the item")
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), 420))
+        self.fit_columns()
         self._fit_rows(0, self.model.rowCount() - 1)
         if first.total:
             self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def fit_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), 420))
 
     def _fit_rows(self, first: int, last: int) -> None:
         for row in range(first, last + 1):
