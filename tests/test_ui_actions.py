@@ -78,7 +78,7 @@ def test_filter_sort_and_open_by_keyboard(
     monkeypatch.setattr(module, "announce", lambda _widget, text, *a: spoken.append(text))
     page = open_actions(qtbot, window)
     total = page.model.total
-    qtbot.keyClick(window, Qt.Key.Key_T, ALT)  # the "Text" label's mnemonic
+    qtbot.keyClick(window, Qt.Key.Key_X, ALT)  # the "Text" label's mnemonic
     assert focused() is page.text
     qtbot.keyClicks(page.text, "core")
     wanted = service_rows(window, text="core", sort="due")

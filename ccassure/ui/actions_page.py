@@ -92,7 +92,7 @@ class ActionsPage(ItemsPage):
         flow = FlowLayout(bar, spacing=12)
         flow.setContentsMargins(0, 0, 0, 0)
         for caption, widget in (
-            ("&Text:", self.text),
+            ("Te&xt:", self.text),
             ("Stat&us:", self.status),
             ("&Owner:", self.owner),
             ("Ki&nd:", self.kind),

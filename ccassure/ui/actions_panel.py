@@ -39,7 +39,7 @@ class ActionsPanel(RecordPanel):
             "Actions",
             "Choose an action to edit it below; overdue ones say so",
             "Add an a&ction",
-            "Remove this ac&tion",
+            "Remove this act&ion",
         )
         self.today = today
         self.layout_.addWidget(self.table)
@@ -57,10 +57,10 @@ class ActionsPanel(RecordPanel):
         self.link = QLineEdit()
         self.link.setPlaceholderText("an item key or a risk ref, e.g. R01")
         for label, field in (
-            ("&Description:", self.description),
+            ("Descri&ption:", self.description),
             ("&Owner:", self.owner),
             ("&Due:", self.due),
-            ("&Status:", self.status),
+            ("St&atus:", self.status),
             ("&Linked to:", self.link),
         ):
             caption = QLabel(label)

@@ -42,7 +42,7 @@ class ImpactMatrix(RecordPanel):
         for label, field in (
             ("&Impact:", self.effect),
             ("&Rationale:", self.rationale),
-            ("E&vidence:", self.evidence),
+            ("Eviden&ce:", self.evidence),
             ("&Mitigation:", self.mitigation),
         ):
             caption = QLabel(label)

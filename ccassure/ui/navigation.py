@@ -125,7 +125,7 @@ class NavigationPanel(QWidget):
             ],
         )
         self.owner = self._combo("Owner", [("", "Anyone")])
-        self.due = QCheckBox("Review &due within 60 days")
+        self.due = QCheckBox("Review due within &60 days")
         name(
             self.due,
             "Review due within 60 days",

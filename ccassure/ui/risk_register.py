@@ -104,14 +104,14 @@ class RiskRegister(RecordPanel):
         self.approved = QCheckBox("Measure approved")
         self.approved.toggled.connect(lambda _on: self._changed.start())
         rows: tuple[tuple[str, QWidget], ...] = (
-            ("&Title:", self.title),
+            ("T&itle:", self.title),
             ("Source and &nature of harm:", self.source),
             ("&Likelihood:", self.likelihood),
-            ("Se&verity:", self.severity),
-            ("Mea&sures:", self.measures),
-            ("E&ffect:", self.effect),
-            ("Residual li&kelihood:", self.residual_likelihood),
-            ("Residual s&everity:", self.residual_severity),
+            ("Severit&y:", self.severity),
+            ("Me&asures:", self.measures),
+            ("Effe&ct:", self.effect),
+            ("Residual likelihood:", self.residual_likelihood),
+            ("Residual severity:", self.residual_severity),
             ("&Owner:", self.owner),
         )
         for label, field in rows:
