@@ -34,6 +34,7 @@ from ccassure.ui.editor_fields import (
     escaped,
     evidence_list,
     expiry_text,
+    guidance_text,
     is_date,
     note_label,
 )
@@ -256,7 +257,7 @@ class EditorPage(_Page):
         if item.expires:
             self.expiry_notes[item.key] = note_label("")
             layout.addWidget(self.expiry_notes[item.key])
-        layout.addWidget(note_label(f"{item.guidance} Reference: {item.reference}".strip()))
+        layout.addWidget(note_label(guidance_text(item)))
         comment = QLineEdit(response.comment)
         comment.setReadOnly(not editable)
         name(comment, f"Comment on: {item.prompt}")

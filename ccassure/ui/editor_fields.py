@@ -83,7 +83,7 @@ class Field(QObject):
         self.item = item
         self.widget = self._build(item, template)
         label = f"{item.prompt}{' (required)' if item.required else ''}"
-        name(self.widget, label, f"{item.guidance} Reference: {item.reference}".strip())
+        name(self.widget, label, guidance_text(item))
 
     def _build(self, item: Item, template: Template) -> QWidget:
         if item.answer == "text":
@@ -156,6 +156,14 @@ def expiry_text(value: str, today: date) -> str:
     if expires <= today + timedelta(days=60):
         return f"⚠ Expires within 60 days, on {expires:%d %B %Y}."
     return ""
+
+
+def guidance_text(item: Item) -> str:
+    """The item's guidance, as a sentence, then its reference."""
+    guidance = item.guidance.strip()
+    if guidance and guidance[-1] not in ".?!:)":
+        guidance += "."
+    return f"{guidance} Reference: {item.reference}".strip()
 
 
 def is_date(value: str) -> bool:
