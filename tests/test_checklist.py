@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,16 @@ def test_seals_made_before_custom_items_existed_still_match(context: Context) ->
     for document in sealed:
         assert "custom_items" not in document.to_data()
         assert content_hash(document) == document.sealed_hash
+
+
+def test_an_opened_copy_never_leaves_its_folder(tmp_path: Path) -> None:
+    from ccassure.domain.document import Attachment
+    from ccassure.services.files import clear_opened, opened_copy
+
+    folder = tmp_path / "opened"
+    for hostile in ("../../escape.txt", "..\\..\\escape.txt", "/etc/passwd", "..", ".hidden"):
+        path = opened_copy(Attachment.of(hostile, "text/plain", b"data"), folder)
+        assert folder in path.parents and path.read_bytes() == b"data"
+    assert not (tmp_path / "escape.txt").exists()
+    clear_opened(folder)
+    assert not folder.exists()

@@ -486,6 +486,21 @@ def test_attachments_20_mb_saved_back_identical_paste_and_undo(  # type: ignore[
     settle(qtbot, window)
     assert copy.read_bytes() == big.read_bytes()
 
+    from PySide6.QtGui import QDesktopServices
+
+    shown: list[Path] = []
+    monkeypatch.setattr(
+        QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: shown.append(Path(url.toLocalFile())) or True),
+    )
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # Enter opens it in the system's viewer
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    assert shown[0].name == big.name and shown[0].read_bytes() == big.read_bytes()
+    assert oct(shown[0].stat().st_mode & 0o777) == oct(0o600)
+    assert oct(shown[0].parent.parent.stat().st_mode & 0o777) == oct(0o700)
+
     image = QImage(8, 8, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
     QApplication.clipboard().setImage(image)

@@ -56,3 +56,28 @@ def write_attachment(attachment: Attachment, path: Path) -> None:
         raise ServiceError(f"{path}: already exists; choose a new file name", "exists") from None
     except OSError as exc:
         raise ServiceError(f"{path}: cannot be written ({exc.strerror})") from None
+
+
+def opened_copy(attachment: Attachment, folder: Path) -> Path:
+    """A private copy to open in the system's viewer: <folder>/<sha256 prefix>/<name>, readable
+    only by the user, written once (the same bytes are the same file)."""
+    safe_name = Path(attachment.name.replace("\\", "/")).name.lstrip(".") or "attachment"
+    target = folder / attachment.sha256[:16] / safe_name
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        if not target.is_file() or target.read_bytes() != attachment.data():
+            target.unlink(missing_ok=True)
+            with target.open("xb") as handle:
+                handle.write(attachment.data())
+            target.chmod(0o600)
+    except OSError as exc:
+        raise ServiceError(f"{target}: cannot be written ({exc.strerror})") from None
+    return target
+
+
+def clear_opened(folder: Path) -> None:
+    """Remove the copies opened in this or an earlier session."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

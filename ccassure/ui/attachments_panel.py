@@ -53,6 +53,7 @@ class AttachmentsPanel(QWidget):
 
     add_file = Signal(object)  # Path: read it (off the UI thread), then attach it
     save_copy = Signal(object, object)  # Attachment, Path
+    open_file = Signal(object)  # Attachment to open in the system's viewer
     saved = Signal(int, object)  # assessment id, Attachment added
     removed = Signal(int, object)  # assessment id, Attachment removed
 
@@ -71,6 +72,7 @@ class AttachmentsPanel(QWidget):
         self.table = record_table(
             COLUMNS, "Attachments", "Files kept with this assessment, with their SHA-256"
         )
+        self.table.activated.connect(lambda _index: self._open())
         paste = QAction(self.table)
         paste.setShortcut(QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste_image)
@@ -79,13 +81,16 @@ class AttachmentsPanel(QWidget):
         row = QHBoxLayout()
         self.add_button = QPushButton("Add a f&ile…")
         self.add_button.clicked.connect(self._choose)
+        self.open_button = QPushButton("&Open")
+        self.open_button.clicked.connect(self._open)
         self.copy_button = QPushButton("Save a &copy…")
         self.copy_button.clicked.connect(self._save_copy)
         self.remove_button = QPushButton("Remove this &attachment")
         self.remove_button.clicked.connect(self._remove)
-        for button in (self.add_button, self.copy_button, self.remove_button):
+        for button in (self.add_button, self.open_button, self.copy_button, self.remove_button):
             name(button, button.text().replace("&", "").rstrip("…"))
             row.addWidget(button)
+        name(self.open_button, "Open", "Open the attachment in the program your system uses for it")
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
@@ -125,6 +130,11 @@ class AttachmentsPanel(QWidget):
         )
         if chosen:
             self.add_file.emit(Path(chosen))
+
+    def _open(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.open_file.emit(current)
 
     def _save_copy(self) -> None:
         current = self._current()
@@ -175,3 +185,4 @@ class AttachmentsPanel(QWidget):
         if self.files:
             self.table.setCurrentCell(len(self.files) - 1, 0)
         self.copy_button.setEnabled(bool(self.files))
+        self.open_button.setEnabled(bool(self.files))

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ccassure.ui.main_window import MainWindow
 
 
+OPENED_FOLDER = "opened"  # private copies of attachments opened in the system's viewer
+
+
 class EditingController(QObject):
     """Glue between the editor page and the services: every change is a serialised write."""
 
@@ -59,6 +62,7 @@ class EditingController(QObject):
         page.back.connect(self._leave)
         page.attach_file.connect(self.attach_file)
         page.save_copy.connect(self.save_copy)
+        page.open_attachment.connect(self.open_attachment)
         page.save_attachment.connect(
             lambda ident, item: self._write(lambda c: c.assessments.add_attachment(ident, item))
         )
@@ -158,6 +162,29 @@ class EditingController(QObject):
             lambda _r: self.window.say(f"Saved a copy as {path}"),
             self._failed,
         )
+
+    def open_attachment(self, attachment: Attachment) -> None:
+        """Write a private copy (off the UI thread) and hand it to the system's viewer."""
+        from ccassure.services.files import opened_copy
+
+        paths = self.window.paths
+        if paths is None:
+            return
+        self.window.runner.run(
+            f"open {attachment.name}",
+            lambda _c: opened_copy(attachment, paths.data_dir / OPENED_FOLDER),
+            self._show_file,
+            self._failed,
+        )
+
+    def _show_file(self, path: Path) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.window.say(f"Opened {path.name}")
+        else:
+            self.window.say(f"No program is set up to open {path.name}; use Save a copy")
 
     def _failed(self, error: BaseException) -> None:
         self.failures += 1

@@ -60,6 +60,7 @@ class EditorPage(_Page):
     save_impact = Signal(int, object)  # assessment id, Impact
     attach_file = Signal(object)  # Path to read and attach
     save_copy = Signal(object, object)  # Attachment, Path
+    open_attachment = Signal(object)  # Attachment
     save_attachment = Signal(int, object)  # assessment id, Attachment
     remove_attachment = Signal(int, object)  # assessment id, Attachment
     remove_action = Signal(int, str)
@@ -181,6 +182,7 @@ class EditorPage(_Page):
         self.attachments = AttachmentsPanel(self.undo_stack)
         self.attachments.add_file.connect(self.attach_file.emit)
         self.attachments.save_copy.connect(self.save_copy.emit)
+        self.attachments.open_file.connect(self.open_attachment.emit)
         self.attachments.saved.connect(self.save_attachment.emit)
         self.attachments.removed.connect(self.remove_attachment.emit)
         self.attachments.load(document, editable)

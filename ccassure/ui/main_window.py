@@ -397,6 +397,11 @@ class MainWindow(QMainWindow):
         self.runner.wait(3_000)
         if self.context is not None:
             self.context.close()
+        if self.paths is not None:  # copies of attachments opened in other programs go too
+            from ccassure.services.files import clear_opened
+            from ccassure.ui.editing import OPENED_FOLDER
+
+            clear_opened(self.paths.data_dir / OPENED_FOLDER)
         super().closeEvent(event)
 
 
