@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ccassure.ui.new_assessment import ask_new_assessment
 from ccassure.ui.palette import SCHEMES
 
 if TYPE_CHECKING:
@@ -32,6 +31,12 @@ def _add(
     return action
 
 
+def _new_assessment(window: MainWindow) -> None:
+    from ccassure.ui.new_assessment import ask_new_assessment  # not needed for the first paint
+
+    ask_new_assessment(window)
+
+
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     """File, Edit, View, Tools and Help; returns the actions by name (Find shares them)."""
     bar = window.menuBar()
@@ -43,7 +48,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "new_assessment",
                     "&New assessment…",
                     Std.New,
-                    lambda: ask_new_assessment(window),
+                    lambda: _new_assessment(window),
                     "Start a DPIA, EIA, accessibility or environmental assessment",
                 ),
                 (
