@@ -59,13 +59,11 @@ BASE: dict[str, Any] = {
         {
             "ref": "I1",
             "title": "No label",
-            "criterion": "1.3.1",
+            "criteria": ["1.3.1", "4.1.2"],
             "severity": "serious",
             "screen": "Incident form",
             "found_on": "2026-02-01",
-            "retests": [
-                {"tested_on": "2026-03-01", "outcome": "not_fixed", "notes": "Still silent"}
-            ],
+            "retests": [{"tested_on": "2026-03-01", "outcome": "failed", "notes": "Still silent"}],
         }
     ],
     "evaluations": [
@@ -147,6 +145,8 @@ CONSTRAINED = {
     "sha256",
     "media_type",
     "criterion",
+    "criteria",
+    "screenshots",
     "effect",
     "characteristic",
     "outcome",
@@ -190,7 +190,7 @@ def test_any_content_change_changes_the_hash(field: tuple[Any, ...], extra: str)
         (("risks", 0, "measure_approved"), False),
         (("risks", 0, "severity"), "minimal"),
         (("assessment", "marking"), "OFFICIAL"),
-        (("issues", 0, "retests", 0, "outcome"), "fixed"),
+        (("issues", 0, "retests", 0, "outcome"), "passed"),
         (("issues", 0, "severity"), "minor"),
         (("issues", 0, "found_on"), "2026-02-02"),
         (("evaluations", 0, "outcome"), "passed"),

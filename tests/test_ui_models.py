@@ -23,7 +23,7 @@ from ccassure.domain.summary import AssessmentSummary, ItemPage
 from ccassure.domain.templates import KINDS
 from ccassure.services.context import Context, build_demo_context
 from ccassure.services.dashboard import Dashboard
-from ccassure.services.demo import add_synthetic_issues
+from ccassure.services.demo import SYNTHETIC_FIRST_REF, add_synthetic_issues
 from ccassure.services.item_query import ISSUE_STATUSES, SEVERITIES, ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.dashboard import DashboardPage
@@ -266,7 +266,8 @@ def assert_every_issue_once(model: ItemsModel, total: int) -> None:
     assert model.rowCount() == model.total == total
     refs = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert len(set(refs)) == len(refs) == total, "some issues are repeated"
-    assert {f"SYN-{n:06d}" for n in range(1, SYNTHETIC + 1)} <= set(refs)
+    first = SYNTHETIC_FIRST_REF
+    assert {f"AT-{n:04d}" for n in range(first, first + SYNTHETIC)} <= set(refs)
 
 
 def test_items_model_pages_through_every_issue_without_gaps_or_repeats(

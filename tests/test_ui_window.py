@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from ccassure.services.item_query import ItemQuery
+from ccassure.services.item_query import SEVERITIES, ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.app import opener_for
 from ccassure.ui.main_window import MainWindow
@@ -70,7 +70,8 @@ def test_dashboard_figures_open_the_items_behind_them(qtbot, window: MainWindow)
 def test_issue_cells_and_chart_bars_open_matching_issues(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     issues = window.dashboard.issues
     view = window.dashboard.issues_view
-    index = issues.index(1, 0)  # serious, open
+    serious = SEVERITIES.index("serious")
+    index = issues.index(serious, 0)  # serious, open
     view.setFocus()
     view.setCurrentIndex(index)
     qtbot.keyClick(view, Qt.Key.Key_Return)
@@ -80,8 +81,9 @@ def test_issue_cells_and_chart_bars_open_matching_issues(qtbot, window: MainWind
     window.show_dashboard()
     bars = window.dashboard.bars
     bars.setFocus()
-    qtbot.keyClick(bars, Qt.Key.Key_Right)
-    assert bars.current == 1
+    for _ in range(serious):
+        qtbot.keyClick(bars, Qt.Key.Key_Right)
+    assert bars.current == serious
     qtbot.keyClick(bars, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.items, timeout=10_000)
     assert window.items.model.total == sum(

@@ -137,7 +137,7 @@ def _issues(document: AssessmentDocument) -> list[str]:
                     i.ref,
                     i.severity,
                     i.status.replace("_", " "),
-                    i.criterion or "-",
+                    " ".join(i.criteria) or "-",
                     i.assistive_tech or "-",
                     i.title[:60],
                 ]

@@ -89,9 +89,21 @@ def _list_problems(template: Template, document: AssessmentDocument) -> list[str
         if impact.effect not in impact_levels:
             found.append(f"impact {impact.characteristic}: effect {impact.effect!r} is unknown")
     criteria = {item.wcag.number for _, item in template.items() if item.wcag}
+    attached = {a.sha256 for a in document.attachments}
+    refs: set[str] = set()
     for issue in document.issues:
-        if issue.criterion and issue.criterion not in criteria:
-            found.append(f"issue {issue.ref}: {issue.criterion!r} is not a WCAG 2.2 criterion")
+        found.extend(
+            f"issue {issue.ref}: {c!r} is not a WCAG 2.2 criterion"
+            for c in issue.criteria
+            if c not in criteria
+        )
+        if issue.ref in refs:
+            found.append(f"issue {issue.ref}: the ref is used twice")
+        refs.add(issue.ref)
+        if issue.status == "wont_fix" and not issue.status_reason.strip():
+            found.append(f"issue {issue.ref}: won't fix needs a reason")
+        if any(sha not in attached for sha in issue.screenshots):
+            found.append(f"issue {issue.ref}: a screenshot is not among the attachments")
     for evaluation in document.evaluations:
         if evaluation.criterion not in criteria:
             found.append(f"evaluation of {evaluation.criterion!r}: not a WCAG 2.2 criterion")
@@ -119,10 +131,10 @@ def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -
     """The first row of bulk issue values (in ISSUE_FIELDS order) that does not fit, if any."""
     index = {
         name: ISSUE_FIELDS.index(name)
-        for name in ("ref", "title", "criterion", "severity", "status", "source")
+        for name in ("ref", "title", "criteria", "severity", "status", "source", "needs_review")
     }
+    known = {item.wcag.number for _, item in template.items() if item.wcag}
     allowed = {
-        "criterion": {"", *(item.wcag.number for _, item in template.items() if item.wcag)},
         "severity": set(get_args(Severity)),
         "status": set(get_args(IssueStatus)),
         "source": {"manual", "axe"},
@@ -135,6 +147,9 @@ def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -
         for field, values in allowed.items():
             if row[index[field]] not in values:
                 return f"issue row {number}: {field} {row[index[field]]!r} is not allowed"
+        criteria = row[index["criteria"]]
+        if not isinstance(criteria, str) or any(c not in known for c in criteria.split()):
+            return f"issue row {number}: criteria {criteria!r} are not WCAG 2.2 criteria"
         for position, value in enumerate(row):
             problem = _bulk_value_problem(ISSUE_FIELDS[position], value)
             if problem:
@@ -143,6 +158,8 @@ def bulk_issue_problem(template: Template, rows: Sequence[tuple[object, ...]]) -
 
 
 def _bulk_value_problem(field: str, value: object) -> str | None:
+    if field == "needs_review":
+        return None if isinstance(value, bool) else "needs_review must be true or false"
     if field == "found_on":
         if value in (None, ""):
             return None

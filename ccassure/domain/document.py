@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any, Final, Literal
 
@@ -24,8 +25,10 @@ from ccassure.domain.templates import KEY_PATTERN
 
 FORMAT: Final = "ccassure.assessment"
 FORMAT_VERSION: Final = 1
-Severity = Literal["critical", "serious", "moderate", "minor"]
-IssueStatus = Literal["open", "fixed", "retest_failed", "closed", "wont_fix"]
+Severity = Literal["blocker", "critical", "serious", "moderate", "minor"]
+IssueStatus = Literal["open", "fixed", "retest_passed", "retest_failed", "closed", "wont_fix"]
+RetestOutcome = Literal["passed", "failed", "cannot_test"]
+CRITERION_PATTERN = r"^\d\.\d{1,2}\.\d{1,2}$"
 Status = Literal["draft", "in_review", "approved", "changes_requested"]
 Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE"]
 IDENTITY_FIELDS = ("id", "uid")
@@ -121,19 +124,29 @@ def part_key(part: Part) -> str:
 
 class Retest(_Part):
     tested_on: date
-    outcome: Literal["fixed", "not_fixed", "partly_fixed", "cannot_test"]
+    outcome: RetestOutcome
     tester: str = ""
     assistive_tech: str = ""
     notes: str = ""
+
+
+class Occurrence(_Part):
+    """Where an automated finding was seen: an element of the page (axe-core's node)."""
+
+    target: str = Field(min_length=1)
+    html: str = ""
+    failure_summary: str = ""
+    resolved: bool = False
 
 
 class Issue(_Part):
     ref: str = Field(min_length=1)
     title: str = Field(min_length=1)
     description: str = ""
-    criterion: str = ""
+    criteria: tuple[str, ...] = ()
     severity: Severity
     status: IssueStatus = "open"
+    status_reason: str = ""  # why it won't be fixed, for one
     assistive_tech: str = ""
     at_version: str = ""
     os: str = ""
@@ -144,15 +157,38 @@ class Issue(_Part):
     actual: str = ""
     source: Literal["manual", "axe"] = "manual"
     rule_id: str = ""
+    url: str = ""
+    needs_review: bool = False  # axe-core "incomplete": a person must look
     found_on: date | None = None
+    screenshots: tuple[str, ...] = ()  # SHA-256 of the assessment's attachments
     retests: tuple[Retest, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria_are_numbers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for criterion in value:
+            if not re.match(CRITERION_PATTERN, criterion):
+                raise ValueError(f"{criterion!r} is not a WCAG criterion number such as 1.4.3")
+        if len(set(value)) != len(value):
+            raise ValueError("a criterion is listed twice")
+        return value
+
+    @field_validator("screenshots")
+    @classmethod
+    def _screenshots_are_hashes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not re.match(SHA256_PATTERN, sha) for sha in value):
+            raise ValueError("screenshots are the SHA-256 of attachments")
+        return value
 
 
-ISSUE_FIELDS: tuple[str, ...] = tuple(name for name in Issue.model_fields if name != "retests")
+ISSUE_FIELDS: tuple[str, ...] = tuple(
+    name for name in Issue.model_fields if name not in ("retests", "occurrences")
+)
 
 
 class Evaluation(_Part):
-    criterion: str = Field(pattern=r"^\d\.\d{1,2}\.\d{1,2}$")
+    criterion: str = Field(pattern=CRITERION_PATTERN)
     sample: str = Field(min_length=1)
     outcome: Literal["passed", "failed", "cant_tell", "inapplicable", "untested"]
     notes: str = ""
@@ -191,6 +227,44 @@ class Attachment(_Part):
         )
 
 
+class Sample(_Part):
+    """A screen or page in the evaluation's sample (WCAG-EM step 3)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class AtCombination(_Part):
+    """One line of the accessibility-support baseline: assistive technology, browser, OS."""
+
+    assistive_tech: str = Field(min_length=1)
+    at_version: str = ""
+    browser: str = ""
+    os: str = ""
+
+    def label(self) -> str:
+        parts = [f"{self.assistive_tech} {self.at_version}".strip(), self.browser, self.os]
+        return " · ".join(part for part in parts if part)
+
+
+class Scope(_Part):
+    """The evaluation's scope (WCAG-EM step 1): target, conformance target, sample, baseline."""
+
+    product: str = ""
+    release: str = ""
+    level: Literal["A", "AA", "AAA"] = "AA"
+    samples: tuple[Sample, ...] = ()
+    baseline: tuple[AtCombination, ...] = ()
+
+
+class Link(_Part):
+    """A finding here that bears on a line of another assessment (an EIA's disability impact)."""
+
+    source: str = Field(pattern=r"^(issue|criterion):.+$")
+    target_uid: str = Field(min_length=1)
+    target: str = Field(pattern=r"^impact:[a-z0-9][a-z0-9._-]*$")
+
+
 class Signoff(_Part):
     role: str = Field(pattern=KEY_PATTERN)
     name: str = Field(min_length=1)
@@ -222,6 +296,9 @@ class Header(_Part):
     component: ComponentRef
 
 
+OPTIONAL_PARTS = ("custom_items", "scope", "links")
+
+
 class AssessmentDocument(_Part):
     """One version of an assessment with everything in it: the unit of export and import."""
 
@@ -235,7 +312,9 @@ class AssessmentDocument(_Part):
     impacts: tuple[Impact, ...] = ()
     actions: tuple[Action, ...] = ()
     issues: tuple[Issue, ...] = ()
+    scope: Scope | None = None
     evaluations: tuple[Evaluation, ...] = ()
+    links: tuple[Link, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     signoffs: tuple[Signoff, ...] = ()
 
@@ -246,10 +325,11 @@ class AssessmentDocument(_Part):
         return tuple(sorted(value, key=lambda response: response.item))
 
     def to_data(self) -> dict[str, Any]:
-        """Plain data; without custom items there is no key for them (older documents match)."""
+        """Plain data; parts added after format 1 have no key when empty (older documents match)."""
         data = self.model_dump(mode="json")
-        if not data["custom_items"]:
-            del data["custom_items"]
+        for optional in OPTIONAL_PARTS:
+            if data[optional] in ([], None):
+                del data[optional]
         return data
 
 

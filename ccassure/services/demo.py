@@ -106,6 +106,9 @@ def _load_one(service: AssessmentService, entry: dict[str, Any]) -> int:
     return assessment_id
 
 
+SYNTHETIC_FIRST_REF = 1001
+
+
 def synthetic_issue_rows(
     criteria: list[str], count: int, start: int, seed: int
 ) -> list[tuple[object, ...]]:
@@ -114,12 +117,12 @@ def synthetic_issue_rows(
     days = [(date(2025, 1, 6) + timedelta(days=n)).isoformat() for n in range(600)]
     columns: dict[str, list[str]] = {
         "screen": rng.choices(_SCREENS, k=count),
-        "criterion": rng.choices(criteria, k=count),
+        "criteria": rng.choices(criteria, k=count),
         "severity": rng.choices(_SEVERITIES, k=count),
         "status": rng.choices(_STATUSES, k=count),
         "assistive_tech": rng.choices(_AT, k=count),
         "found_on": rng.choices(days, k=count),
-        "ref": [f"SYN-{n:06d}" for n in range(start, start + count)],
+        "ref": [f"AT-{n:04d}" for n in range(start, start + count)],
         "description": ["Generated for scale testing."] * count,
         "os": ["Windows 11 23H2"] * count,
         "browser": ["desktop client 2.3"] * count,
@@ -127,9 +130,10 @@ def synthetic_issue_rows(
     }
     columns["title"] = [
         f"{screen}: synthetic finding against {criterion}"
-        for screen, criterion in zip(columns["screen"], columns["criterion"], strict=True)
+        for screen, criterion in zip(columns["screen"], columns["criteria"], strict=True)
     ]
     blank = [""] * count
+    columns["needs_review"] = [False] * count  # type: ignore[list-item]
     ordered = [columns.get(field, blank) for field in ISSUE_FIELDS]
     return list(zip(*ordered, strict=True))
 
@@ -140,4 +144,5 @@ def add_synthetic_issues(
     header = service.document_header_only(assessment_id)
     template = service.template_for(header)
     criteria = [item.wcag.number for _, item in template.items() if item.wcag]
-    service.add_issue_rows(assessment_id, synthetic_issue_rows(criteria, count, 1, seed))
+    first = SYNTHETIC_FIRST_REF  # after the hand-written issues' numbers
+    service.add_issue_rows(assessment_id, synthetic_issue_rows(criteria, count, first, seed))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEVERITIES = ("critical", "serious", "moderate", "minor")
-ISSUE_STATUSES = ("open", "retest_failed", "fixed", "closed", "wont_fix")
+SEVERITIES = ("blocker", "critical", "serious", "moderate", "minor")
+ISSUE_STATUSES = ("open", "retest_failed", "fixed", "retest_passed", "closed", "wont_fix")
 RATINGS = ("low", "medium", "high")
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 OVERDUE = "overdue"  # a status filter: open or in progress, and due before today

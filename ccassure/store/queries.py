@@ -12,8 +12,8 @@ from ccassure.store.reader import LATEST, StoreReader, reads_safely
 
 _IN_LATEST = f"a.id IN (SELECT a.id FROM assessment a WHERE {LATEST})"
 _ISSUE_ORDER = (
-    "CASE i.severity WHEN 'critical' THEN 0 WHEN 'serious' THEN 1 WHEN 'moderate' THEN 2 "
-    "ELSE 3 END, i.id"
+    "CASE i.severity WHEN 'blocker' THEN 0 WHEN 'critical' THEN 1 WHEN 'serious' THEN 2 "
+    "WHEN 'moderate' THEN 3 ELSE 4 END, i.id"
 )
 
 
@@ -71,7 +71,7 @@ class StoreQueries:
         )
         total = int(self._db.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0])
         rows = self._db.execute(
-            f"SELECT i.assessment_id, i.ref, i.title, i.severity, i.status, i.criterion, "
+            f"SELECT i.assessment_id, i.ref, i.title, i.severity, i.status, i.criteria, "
             f"i.assistive_tech, i.screen {base} ORDER BY {_ISSUE_ORDER} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )

@@ -36,6 +36,7 @@ _CHILD_COLUMNS = {
     "actions": ("action", ("id", "assessment_id")),
     "evaluations": ("evaluation", ("id", "assessment_id")),
     "signoffs": ("signoff", ("id", "assessment_id")),
+    "links": ("link", ("id", "assessment_id")),
 }
 
 
@@ -80,6 +81,15 @@ def _summary(row: sqlite3.Row) -> AssessmentSummary:
         marking=row["marking"],
         review_due=date.fromisoformat(due) if due else None,
     )
+
+
+def issue_data(row: sqlite3.Row) -> dict[str, Any]:
+    """An issue row as the Issue model's data (its lists are kept as space-separated text)."""
+    data = _plain(row, ("id", "assessment_id"))
+    data["criteria"] = data["criteria"].split()
+    data["screenshots"] = data["screenshots"].split()
+    data["needs_review"] = bool(data["needs_review"])
+    return data
 
 
 def _plain(row: sqlite3.Row, drop: tuple[str, ...]) -> dict[str, Any]:
@@ -171,6 +181,29 @@ class StoreReader:
         head = self._head(assessment_id)
         return Header.model_validate(self._header_data(head)) if head else None
 
+    def scope(self, assessment_id: int) -> dict[str, Any] | None:
+        """The evaluation scope with its sample and baseline, or None when there is none."""
+        head = self._rows("SELECT * FROM scope WHERE assessment_id = ?", assessment_id)
+        if not head:
+            return None
+        drop = ("id", "assessment_id")
+        return {
+            **_plain(head[0], drop),
+            "samples": [
+                _plain(r, drop)
+                for r in self._rows(
+                    "SELECT * FROM sample WHERE assessment_id = ? ORDER BY id", assessment_id
+                )
+            ],
+            "baseline": [
+                _plain(r, drop)
+                for r in self._rows(
+                    "SELECT * FROM at_combination WHERE assessment_id = ? ORDER BY id",
+                    assessment_id,
+                )
+            ],
+        }
+
     def custom_items(self, assessment_id: int) -> list[CustomItem]:
         rows = self._rows(
             "SELECT * FROM custom_item WHERE assessment_id = ? ORDER BY id", assessment_id
@@ -221,21 +254,31 @@ class StoreReader:
             risk["measure_approved"] = bool(risk["measure_approved"])
         for custom in data["custom_items"]:
             custom["required"] = bool(custom["required"])
+        data["scope"] = self.scope(assessment_id)
         return AssessmentDocument.model_validate(data)
 
     def _rows(self, sql: str, *params: object) -> list[sqlite3.Row]:
         return self._db.execute(sql, params).fetchall()
 
     def _issues(self, assessment_id: int) -> list[dict[str, Any]]:
-        retests: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for row in self._rows(
-            "SELECT r.* FROM retest r JOIN issue i ON i.id = r.issue_id "
-            "WHERE i.assessment_id = ? ORDER BY r.id",
-            assessment_id,
-        ):
-            retests[row["issue_id"]].append(_plain(row, ("id", "issue_id")))
+        parts: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        for table in ("retest", "occurrence"):
+            found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for row in self._rows(
+                f"SELECT r.* FROM {table} r JOIN issue i ON i.id = r.issue_id "
+                "WHERE i.assessment_id = ? ORDER BY r.id",
+                assessment_id,
+            ):
+                found[row["issue_id"]].append(_plain(row, ("id", "issue_id")))
+            parts[table] = found
+        for occurrence in (o for group in parts["occurrence"].values() for o in group):
+            occurrence["resolved"] = bool(occurrence["resolved"])
         return [
-            {**_plain(row, ("id", "assessment_id")), "retests": retests.get(row["id"], [])}
+            {
+                **issue_data(row),
+                "retests": parts["retest"].get(row["id"], []),
+                "occurrences": parts["occurrence"].get(row["id"], []),
+            }
             for row in self._rows(
                 "SELECT * FROM issue WHERE assessment_id = ? ORDER BY id", assessment_id
             )

@@ -123,15 +123,19 @@ class IssueRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_issue_assessment_severity_status", "assessment_id", "severity", "status"),
         Index("ix_issue_assessment_status", "assessment_id", "status"),
+        Index("ix_issue_assessment_assistive_tech", "assessment_id", "assistive_tech"),
+        Index("ix_issue_assessment_screen", "assessment_id", "screen"),
+        Index("ix_issue_assessment_rule_url", "assessment_id", "rule_id", "url"),
     )
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = _parent("assessment")
     ref: str
     title: str
     description: str = ""
-    criterion: str = ""
+    criteria: str = ""  # space-separated, for display; issue_criterion is for finding
     severity: str
     status: str = "open"
+    status_reason: str = ""
     assistive_tech: str = ""
     at_version: str = ""
     os: str = ""
@@ -142,7 +146,31 @@ class IssueRow(SQLModel, table=True):
     actual: str = ""
     source: str = "manual"
     rule_id: str = ""
+    url: str = ""
+    needs_review: bool = False
     found_on: date | None = None
+    screenshots: str = ""  # space-separated SHA-256 of attachments
+
+
+class IssueCriterionRow(SQLModel, table=True):
+    __tablename__ = "issue_criterion"
+    __table_args__ = (
+        Index("ix_issue_criterion_criterion", "criterion", "issue_id"),
+        UniqueConstraint("issue_id", "criterion"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = _parent("issue")
+    criterion: str
+
+
+class OccurrenceRow(SQLModel, table=True):
+    __tablename__ = "occurrence"
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = _parent("issue")
+    target: str
+    html: str = ""
+    failure_summary: str = ""
+    resolved: bool = False
 
 
 class RetestRow(SQLModel, table=True):
@@ -154,6 +182,43 @@ class RetestRow(SQLModel, table=True):
     tester: str = ""
     assistive_tech: str = ""
     notes: str = ""
+
+
+class ScopeRow(SQLModel, table=True):
+    __tablename__ = "scope"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", unique=True)
+    product: str = ""
+    release: str = ""
+    level: str = "AA"
+
+
+class SampleRow(SQLModel, table=True):
+    __tablename__ = "sample"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    name: str
+    description: str = ""
+
+
+class AtCombinationRow(SQLModel, table=True):
+    __tablename__ = "at_combination"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    assistive_tech: str
+    at_version: str = ""
+    browser: str = ""
+    os: str = ""
+
+
+class LinkRow(SQLModel, table=True):
+    __tablename__ = "link"
+    __table_args__ = (Index("ix_link_target_uid", "target_uid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = _parent("assessment")
+    source: str
+    target_uid: str
+    target: str
 
 
 class EvaluationRow(SQLModel, table=True):

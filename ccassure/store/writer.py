@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import Table, delete, insert, update
+from sqlmodel import Session, SQLModel, select
 
 from ccassure.domain.document import (
     ISSUE_FIELDS,
@@ -19,6 +19,7 @@ from ccassure.domain.document import (
     Part,
     ProgrammeRef,
     Response,
+    Scope,
     Signoff,
 )
 from ccassure.store.errors import StoreError
@@ -37,6 +38,7 @@ _SIMPLE_CHILDREN = (
     ("actions", "action"),
     ("evaluations", "evaluation"),
     ("signoffs", "signoff"),
+    ("links", "link"),
 )
 
 
@@ -142,38 +144,70 @@ class StoreWriter:
             ],
         )
         self.add_issues(row.id, document.issues)
+        if document.scope is not None:
+            self.put_scope(row.id, document.scope)
         return row.id
 
-    def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> None:
-        """Insert issues in bulk, then their retests against the new issue ids."""
-        if not issues:
-            return
-        self.add_issue_rows(
-            assessment_id, [tuple(_sql_value(getattr(i, f)) for f in ISSUE_FIELDS) for i in issues]
-        )
-        if not any(issue.retests for issue in issues):
-            return
-        ids = self._session.exec(select(func.max(col(_table("issue").c.id)))).one()
-        first = int(ids) - len(issues) + 1
+    def put_scope(self, assessment_id: int, scope: Scope) -> None:
+        """The evaluation scope, its sample and its baseline, replaced as a whole."""
+        for table in ("scope", "sample", "at_combination"):
+            self._session.execute(
+                delete(_table(table)).where(_table(table).c.assessment_id == assessment_id)
+            )
         self._execute_many(
-            "retest",
+            "scope",
             [
-                {**retest.model_dump(), "issue_id": first + index}
-                for index, issue in enumerate(issues)
-                for retest in issue.retests
+                {
+                    "assessment_id": assessment_id,
+                    **scope.model_dump(include={"product", "release", "level"}),
+                }
             ],
         )
+        for table, parts in (("sample", scope.samples), ("at_combination", scope.baseline)):
+            self._execute_many(
+                table, [{**part.model_dump(), "assessment_id": assessment_id} for part in parts]
+            )
 
-    def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> None:
-        """The bulk path: rows of values in ISSUE_FIELDS order, straight to the driver."""
+    def add_issues(self, assessment_id: int, issues: Sequence[Issue]) -> list[int]:
+        """Insert issues in bulk, then their retests and occurrences; returns the new ids."""
+        if not issues:
+            return []
+        ids = self.add_issue_rows(
+            assessment_id, [tuple(_sql_value(getattr(i, f)) for f in ISSUE_FIELDS) for i in issues]
+        )
+        for table, field in (("retest", "retests"), ("occurrence", "occurrences")):
+            self._execute_many(
+                table,
+                [
+                    {**part.model_dump(), "issue_id": ident}
+                    for ident, issue in zip(ids, issues, strict=True)
+                    for part in getattr(issue, field)
+                ],
+            )
+        return ids
+
+    def add_issue_rows(self, assessment_id: int, rows: Sequence[tuple[object, ...]]) -> list[int]:
+        """The bulk path: rows of values in ISSUE_FIELDS order (criteria and screenshots as
+        space-separated text), straight to the driver; returns the new ids in order."""
         found_on = ISSUE_FIELDS.index("found_on")
         rows = [(*r[:found_on], r[found_on] or None, *r[found_on + 1 :]) for r in rows]
         columns = ", ".join(ISSUE_FIELDS)
         marks = ", ".join("?" * len(ISSUE_FIELDS))
-        self._session.connection().exec_driver_sql(
+        connection = self._session.connection()
+        before = connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM issue").scalar()
+        connection.exec_driver_sql(
             f"INSERT INTO issue (assessment_id, {columns}) VALUES (?, {marks})",
             [(assessment_id, *row) for row in rows],
         )
+        connection.exec_driver_sql(  # one row per criterion, split from the display column
+            "INSERT INTO issue_criterion (issue_id, criterion) "
+            "SELECT i.id, c.value FROM issue i, "
+            "json_each('[\"' || replace(i.criteria, ' ', '\",\"') || '\"]') c "
+            "WHERE i.id > ? AND i.criteria != ''",
+            (before,),
+        )
+        first = int(before or 0) + 1
+        return list(range(first, first + len(rows)))
 
     def expect(self, assessment_id: int, stamp: str | None) -> AssessmentRow:
         """Refuse a change based on a reading that another change has since overtaken."""
@@ -299,4 +333,6 @@ class StoreWriter:
 
 
 def _sql_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
     return value.isoformat() if isinstance(value, date) else value

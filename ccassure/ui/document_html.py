@@ -120,7 +120,7 @@ def _registers(document: AssessmentDocument, template: Template) -> list[str]:
                     [
                         i.ref,
                         i.title,
-                        i.criterion,
+                        " ".join(i.criteria),
                         i.severity,
                         i.status.replace("_", " "),
                         i.assistive_tech,
