@@ -282,3 +282,23 @@ def test_a_failed_demo_leaves_nothing_behind(
     counts = context.store.reader().table_counts()
     assert counts["assessment"] == counts["programme"] == counts["issue"] == 0
     assert demo.build_demo(context.assessments, resources).assessment_ids
+
+
+@pytest.mark.parametrize("count", [3, 2_500])
+def test_issue_search_finds_every_inserted_issue(context: Context, count: int) -> None:
+    """Small batches are indexed by the trigger, large ones in one statement: both complete."""
+    from ccassure.services.demo import synthetic_issue_rows
+
+    service = context.assessments
+    audit = service.create("accessibility", "Audit", PROGRAMME, CORE)
+    service.add_issue_rows(audit, synthetic_issue_rows(["1.4.3", "2.4.7"], count, 1, 7))
+    db = sqlite3.connect(context.store.path)
+    try:
+        indexed = db.execute("SELECT COUNT(*) FROM issue_fts WHERE issue_fts MATCH 'synthetic'")
+        assert indexed.fetchone()[0] == count
+        triggers = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'")
+        assert triggers.fetchone()[0] == 3
+        assert db.execute("SELECT COUNT(*) FROM issue_criterion").fetchone()[0] == count
+        db.execute("INSERT INTO issue_fts(issue_fts) VALUES ('integrity-check')")
+    finally:
+        db.close()

@@ -219,11 +219,13 @@ def test_filters_wrap_at_200_percent_text(qtbot, window: MainWindow) -> None:  #
     page = open_actions(qtbot, window)
     window.apply_text_size(200)
     try:
-        qtbot.wait(50)
-        for widget in (page.text, page.status, page.sort, page.order, page.clear_button):
+        widgets = (page.text, page.status, page.sort, page.order, page.clear_button)
+        qtbot.waitUntil(  # the layout follows the new font on the next passes of the event loop
+            lambda: all(w.height() >= w.fontMetrics().height() for w in widgets), timeout=5_000
+        )
+        for widget in widgets:
             corner = widget.mapTo(page, widget.rect().bottomRight())
             assert corner.x() <= page.width(), widget.accessibleName()
-            assert widget.height() >= widget.fontMetrics().height()
         assert page.view.height() > 3 * page.view.fontMetrics().height()
     finally:
         window.apply_text_size(100)

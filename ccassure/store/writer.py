@@ -42,6 +42,22 @@ _SIMPLE_CHILDREN = (
 )
 
 
+BULK_ROWS = 1_000
+FTS_INSERT_TRIGGER = "issue_fts_insert"
+FTS_COLUMNS = (
+    "ref",
+    "title",
+    "description",
+    "steps",
+    "expected",
+    "actual",
+    "screen",
+    "assistive_tech",
+    "browser",
+    "os",
+    "rule_id",
+    "url",
+)  # as created by migration 0005
 _KEY_COLUMNS = {"impact": "characteristic", "custom_item": "key", "response": "item"}
 
 
@@ -195,10 +211,25 @@ class StoreWriter:
         marks = ", ".join("?" * len(ISSUE_FIELDS))
         connection = self._session.connection()
         before = connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM issue").scalar()
+        trigger = None
+        if len(rows) > BULK_ROWS:  # the search index is filled once, not by a trigger per row
+            trigger = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (FTS_INSERT_TRIGGER,),
+            ).scalar()
+            connection.exec_driver_sql(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
         connection.exec_driver_sql(
             f"INSERT INTO issue (assessment_id, {columns}) VALUES (?, {marks})",
             [(assessment_id, *row) for row in rows],
         )
+        if trigger is not None:
+            indexed = ", ".join(FTS_COLUMNS)
+            connection.exec_driver_sql(
+                f"INSERT INTO issue_fts (rowid, {indexed}) SELECT id, {indexed} FROM issue "
+                "WHERE id > ?",
+                (before,),
+            )
+            connection.exec_driver_sql(str(trigger))
         connection.exec_driver_sql(  # one row per criterion, split from the display column
             "INSERT INTO issue_criterion (issue_id, criterion) "
             "SELECT i.id, c.value FROM issue i, "
