@@ -62,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     command("templates", "list checklist templates", json_flag=True)
     imp = command("import", "import an assessment document (as written by show --json)")
     imp.add_argument("file", type=Path, metavar="FILE")
+    axe = command(
+        "import-axe",
+        "import axe-core results into an accessibility assessment's issue log",
+        json_flag=True,
+    )
+    axe.add_argument("file", type=Path, metavar="FILE")
+    axe.add_argument("--assessment", type=int, required=True, metavar="ID")
+    axe.add_argument(
+        "--include-incomplete",
+        action="store_true",
+        help="also import axe's 'incomplete' results, as issues that need review",
+    )
     command("check", "check the store's integrity, seals and templates", json_flag=True)
     backup = command("backup", "copy the store, consistently, to a new file")
     backup.add_argument("dest", type=Path, metavar="DEST")

@@ -62,7 +62,25 @@ def with_store(name: str, args: argparse.Namespace, context: Context) -> int:
         )
         print(f"Imported {args.file} {how}: id {imported.id} (backup first: {imported.backup})")
         return EXIT_OK
+    if name == "import-axe":
+        return _import_axe(args, context)
     raise ServiceError(f"unknown command {name}")
+
+
+def _import_axe(args: argparse.Namespace, context: Context) -> int:
+    from ccassure.services.axe_import import import_axe
+
+    result = import_axe(context.assessments, args.assessment, args.file, args.include_incomplete)
+    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    if args.json:
+        _json({**counts, "pages": result.pages, "backup": str(result.backup or "")})
+    else:
+        backup = f" (backup first: {result.backup})" if result.backup else ""
+        print(
+            f"{args.file}: {result.created} issues created, {result.updated} updated, "
+            f"{result.unchanged} unchanged, from {result.pages} pages{backup}"
+        )
+    return EXIT_OK
 
 
 def templates(template_set: TemplateSet, as_json: bool) -> int:

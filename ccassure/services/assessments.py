@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -366,6 +366,25 @@ class AssessmentService:
         with self._write() as writer:
             writer.delete_programme(key)
             writer.audit("programme.removed", None, programme=key)
+
+    def today(self) -> date:
+        return self._today()
+
+    def check_editable(self, assessment_id: int) -> None:
+        """Refuse (with the workflow's reason) a change to a version in review or approved."""
+        self._check_editable(self.document_header_only(assessment_id))
+
+    def stamp(self, assessment_id: int) -> str:
+        """When the assessment last changed: take it before reading what a change is based on."""
+        return self._stamp(assessment_id)
+
+    @contextmanager
+    def editing(self, assessment_id: int, stamp: str) -> Iterator[StoreWriter]:
+        """One transaction on an editable assessment, refused if it changed since `stamp`."""
+        self._check_editable(self.document_header_only(assessment_id))
+        with self._write() as writer:
+            writer.expect(assessment_id, stamp)
+            yield writer
 
     def _stamp(self, assessment_id: int) -> str:
         stamp = self.store.reader().stamp(assessment_id)

@@ -16,6 +16,7 @@ from ccassure.domain.document import (
     Attachment,
     ComponentRef,
     Issue,
+    Occurrence,
     Part,
     ProgrammeRef,
     Response,
@@ -350,6 +351,14 @@ class StoreWriter:
 
     def delete_programme(self, key: str) -> None:
         self._session.execute(delete(_table("programme")).where(_table("programme").c.key == key))
+
+    def replace_occurrences(self, issue_id: int, occurrences: Sequence[Occurrence]) -> None:
+        """An automated issue's elements after a new scan (some new, some now resolved)."""
+        table = _table("occurrence")
+        self._session.execute(delete(table).where(table.c.issue_id == issue_id))
+        self._execute_many(
+            "occurrence", [{**o.model_dump(), "issue_id": issue_id} for o in occurrences]
+        )
 
     def audit(self, action: str, assessment_id: int | None, **detail: Any) -> None:
         self._session.add(
