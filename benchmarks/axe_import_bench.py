@@ -62,9 +62,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "file_mb": round(scan.stat().st_size / 2**20, 1)
-                if scan.exists()
-                else args.megabytes,
+                "file_mb": round(size_mb, 1),
                 "results": results,
                 "issues_created": created,
                 "import_s": round(median_ours, 3),
