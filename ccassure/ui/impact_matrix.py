@@ -121,8 +121,6 @@ class ImpactMatrix(RecordPanel):
         self.linked.addItems([f"{f.label} — {f.assessment}" for f in found])
         self.linked_caption.setVisible(bool(found))
         self.linked.setVisible(bool(found))
-        if self.linked.count():
-            self.linked.setCurrentRow(0)
 
     def _commit(self) -> None:
         impact = self.current()
