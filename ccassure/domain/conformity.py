@@ -8,6 +8,7 @@ from typing import get_args
 
 from ccassure.domain.checklist import checklist_for, custom_item_problems
 from ccassure.domain.document import ISSUE_FIELDS, AssessmentDocument, IssueStatus, Severity
+from ccassure.domain.evaluation import evaluation_problems
 from ccassure.domain.scoring import RISK_MATRIX
 from ccassure.domain.templates import Item, Template
 
@@ -50,6 +51,7 @@ def problems(template: Template, document: AssessmentDocument) -> list[str]:
     found.extend(_part_problems(document))
     found.extend(_risk_problems(template, document))
     found.extend(_list_problems(template, document))
+    found.extend(evaluation_problems(template, document))
     roles = {role.key for role in template.signoff_roles}
     found.extend(
         f"sign-off for unknown role {s.role!r}" for s in document.signoffs if s.role not in roles

@@ -10,6 +10,7 @@ from pathlib import Path
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
+from ccassure.services.evaluation import EvaluationService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -28,6 +29,7 @@ class Context:
     store: Store
     assessments: AssessmentService
     dashboard: DashboardService
+    evaluations: EvaluationService
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
@@ -52,12 +54,14 @@ def build_context(
     target = store_path or paths.store
     opener = {"open": open_store, "create": create_store, "open_or_create": open_or_create}[mode]
     store = opener(target)
+    assessments = AssessmentService(store, templates, today, actor)
     return Context(
         paths,
         templates,
         store,
-        AssessmentService(store, templates, today, actor),
+        assessments,
         DashboardService(store, templates),
+        EvaluationService(assessments, actor),
     )
 
 

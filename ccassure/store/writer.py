@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, update
+from sqlalchemy import Table, case, delete, insert, update
 from sqlmodel import Session, SQLModel, select
 
 from ccassure.domain.document import (
@@ -15,7 +15,9 @@ from ccassure.domain.document import (
     AssessmentDocument,
     Attachment,
     ComponentRef,
+    Evaluation,
     Issue,
+    Link,
     Occurrence,
     Part,
     ProgrammeRef,
@@ -370,6 +372,57 @@ class StoreWriter:
                 detail_json=json.dumps(detail, sort_keys=True, default=str),
             )
         )
+
+    # ---- evaluation grid and links (kept together)
+
+    def put_evaluation(self, assessment_id: int, evaluation: Evaluation) -> None:
+        """One grid cell, in place; an untested cell without notes leaves no row behind."""
+        table = _table("evaluation")
+        where = (
+            table.c.assessment_id == assessment_id,
+            table.c.criterion == evaluation.criterion,
+            table.c.sample == evaluation.sample,
+        )
+        if evaluation.outcome == "untested" and not evaluation.notes:
+            self._session.execute(delete(table).where(*where))
+        else:
+            values = {**evaluation.model_dump(), "assessment_id": assessment_id}
+            changed = self._session.execute(update(table).where(*where).values(**values))
+            if not getattr(changed, "rowcount", 0):  # kept in place, so the order holds
+                self._execute_many("evaluation", [values])
+        self.touch(assessment_id)
+
+    def move_evaluations(self, assessment_id: int, mapping: Mapping[str, str | None]) -> None:
+        """After a scope change: a renamed sample's evaluations follow it, a removed one's go."""
+        table = _table("evaluation")
+        mine = table.c.assessment_id == assessment_id
+        gone = [old for old, new in mapping.items() if new is None]
+        moved = {old: new for old, new in mapping.items() if new is not None and new != old}
+        if gone:
+            self._session.execute(delete(table).where(mine, table.c.sample.in_(gone)))
+        if moved:  # one statement, so that two samples may swap names
+            self._session.execute(
+                update(table)
+                .where(mine, table.c.sample.in_(moved))
+                .values(sample=case(moved, value=table.c.sample))
+            )
+        self.touch(assessment_id)
+
+    def add_link(self, assessment_id: int, link: Link) -> None:
+        self.remove_link(assessment_id, link)
+        self._execute_many("link", [{**link.model_dump(), "assessment_id": assessment_id}])
+
+    def remove_link(self, assessment_id: int, link: Link) -> None:
+        table = _table("link")
+        self._session.execute(
+            delete(table).where(
+                table.c.assessment_id == assessment_id,
+                table.c.source == link.source,
+                table.c.target_uid == link.target_uid,
+                table.c.target == link.target,
+            )
+        )
+        self.touch(assessment_id)
 
 
 def _sql_value(value: object) -> object:

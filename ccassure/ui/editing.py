@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ccassure.domain.document import AssessmentDocument
     from ccassure.domain.templates import Template
     from ccassure.services.context import Context
+    from ccassure.ui.evaluation_sections import EvaluationEditing
     from ccassure.ui.main_window import MainWindow
 
 
@@ -32,6 +33,12 @@ class EditingController(QObject):
         self.failures = 0
         self._latest: dict[tuple[int, str], Response] = {}
         self._in_flight: set[tuple[int, str]] = set()
+
+    @cached_property
+    def evaluations(self) -> EvaluationEditing:
+        from ccassure.ui.evaluation_sections import EvaluationEditing
+
+        return EvaluationEditing(self)
 
     @cached_property
     def page(self) -> EditorPage:
@@ -89,6 +96,7 @@ class EditingController(QObject):
     def _loaded(self, result: tuple[AssessmentDocument, Template, bool]) -> None:
         document, template, editable = result
         self.page.load(document, template, editable, self.window.today())
+        self.evaluations.loaded(document)
         self.window.go_to(self.page, self.page.sections)
         self.window.say(
             f"Editing {document.assessment.title}"

@@ -42,6 +42,7 @@ from ccassure.ui.editor_history import EditorHistory
 from ccassure.ui.pages import _Page
 
 if TYPE_CHECKING:
+    from ccassure.ui.evaluation_sections import EvaluationSections
     from ccassure.ui.risk_register import RiskRegister
 
 SAVE_DELAY_MS = 0  # every change is saved at once (the saves coalesce while one runs)
@@ -79,6 +80,7 @@ class EditorPage(_Page):
         self.boxes: dict[str, QWidget] = {}
         self.evidence: dict[str, QLineEdit] = {}
         self.register: RiskRegister | None = None
+        self.evaluation: EvaluationSections | None = None
         self.today = date.today()
         self.expiry_notes: dict[str, QLabel] = {}
         self.date_notes: dict[str, QLabel] = {}
@@ -176,6 +178,9 @@ class EditorPage(_Page):
             self.impacts.load(document, editable)
             self.forms.addWidget(self.impacts)
             self.sections.addItem(QListWidgetItem("Impact matrix"))
+        from ccassure.ui.evaluation_sections import add_evaluation_sections
+
+        self.evaluation = add_evaluation_sections(self, document, template, editable)
         from ccassure.ui.actions_panel import ActionsPanel
         from ccassure.ui.attachments_panel import AttachmentsPanel
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QPlainTextEdit
 
 from ccassure.domain.document import AssessmentDocument, Impact
 from ccassure.domain.templates import Template
 from ccassure.ui.a11y import name
 from ccassure.ui.record_panel import Record, RecordPanel
+
+if TYPE_CHECKING:
+    from ccassure.services.evaluation import LinkedFinding
 
 
 class ImpactMatrix(RecordPanel):
@@ -54,7 +59,17 @@ class ImpactMatrix(RecordPanel):
                 field.textChanged.connect(self._changed.start)
             form.addRow(caption, field)
         self.layout_.addLayout(form)
+        self.findings: list[LinkedFinding] = []
+        self.linked_caption = QLabel("&Linked from accessibility (read-only):")
+        self.linked = QListWidget()
+        name(self.linked, "Findings linked from accessibility", "Read-only; set in the grid")
+        self.linked.setWordWrap(True)
+        self.linked.setMaximumHeight(self.linked.fontMetrics().height() * 6)
+        self.linked_caption.setBuddy(self.linked)
+        self.layout_.addWidget(self.linked_caption)
+        self.layout_.addWidget(self.linked)
         self.layout_.addStretch(1)
+        self._show_linked(None)
 
     def load(self, document: AssessmentDocument, editable: bool) -> None:
         """All nine rows; a characteristic not yet assessed shows as unknown until edited."""
@@ -92,6 +107,20 @@ class ImpactMatrix(RecordPanel):
             self.mitigation.setPlainText(record.mitigation)
         for field in texts:
             field.blockSignals(False)
+        self._show_linked(record)
+
+    def set_linked(self, findings: list[LinkedFinding]) -> None:
+        """Findings of other assessments linked to these impact lines (read-only here)."""
+        self.findings = findings
+        self._show_linked(self.current())
+
+    def _show_linked(self, record: Record | None) -> None:
+        key = record.characteristic if isinstance(record, Impact) else ""
+        found = [f for f in self.findings if f.characteristic == key]
+        self.linked.clear()
+        self.linked.addItems([f"{f.label} — {f.assessment}" for f in found])
+        self.linked_caption.setVisible(bool(found))
+        self.linked.setVisible(bool(found))
 
     def _commit(self) -> None:
         impact = self.current()
