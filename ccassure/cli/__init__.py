@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     command("templates", "list checklist templates", json_flag=True)
     imp = command("import", "import an assessment document (as written by show --json)")
     imp.add_argument("file", type=Path, metavar="FILE")
+    issues = command(
+        "export-issues",
+        "write an accessibility assessment's issue log to CSV or XLSX",
+        json_flag=True,
+    )
+    issues.add_argument("id", type=int, metavar="ID")
+    issues.add_argument("--format", required=True, choices=("csv", "xlsx"), dest="fmt")
+    issues.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    issues.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("check", "check the store's integrity, seals and templates", json_flag=True)
     backup = command("backup", "copy the store, consistently, to a new file")
     backup.add_argument("dest", type=Path, metavar="DEST")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
+from ccassure.services.issue_export import IssueExportService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -28,6 +29,10 @@ class Context:
     store: Store
     assessments: AssessmentService
     dashboard: DashboardService
+    issue_export: IssueExportService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.issue_export = IssueExportService(self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
