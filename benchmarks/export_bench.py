@@ -4,7 +4,8 @@ Prints one JSON object. `*_service_s` is the export service in this process (sto
 formatting, writing, fsync and rename), the median of --repeat runs; `*_cli_s` is one whole
 `ccassure export-issues` process (start-up included). The floors write the same rows, already
 in memory as lists of strings, with csv.writer and with openpyxl's write-only workbook (plain
-values, no styles): what the libraries cost before ccassure reads or formats anything.
+values, no styles): what the libraries cost before ccassure reads or formats anything;
+`read_floor_sqlite3_s` is plain sqlite3 fetching the same issue rows in the same order.
 
     python benchmarks/export_bench.py [--issues 100000] [--repeat 3]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,6 +29,7 @@ from openpyxl import Workbook
 
 from ccassure.services.context import build_context
 from ccassure.services.paths import AppPaths
+from ccassure.store.issue_rows import REF_ORDER
 
 
 def median_time(work: Callable[[], object], repeat: int) -> float:
@@ -51,6 +54,14 @@ def xlsx_floor(rows: list[list[str]], path: Path) -> None:
     workbook.save(path)
 
 
+def read_floor(store: Path, assessment_id: int) -> None:
+    db = sqlite3.connect(store)
+    db.execute(
+        f"SELECT * FROM issue WHERE assessment_id = ? ORDER BY {REF_ORDER}", (assessment_id,)
+    ).fetchall()
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--issues", type=int, default=100_000)
@@ -64,6 +75,7 @@ def main() -> None:
         context = build_context(AppPaths(base / "data", store))
         a11y = next(s.id for s in context.assessments.list_summaries("accessibility"))
         result: dict[str, object] = {"issues": args.issues}
+        result["read_floor_sqlite3_s"] = median_time(partial(read_floor, store, a11y), args.repeat)
         for fmt, floor in (("csv", csv_floor), ("xlsx", xlsx_floor)):
             target = base / f"issues.{fmt}"
             export = partial(context.issue_export.export_issues, a11y, fmt, target, force=True)
