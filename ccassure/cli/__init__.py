@@ -74,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also import axe's 'incomplete' results, as issues that need review",
     )
+    issues = command(
+        "export-issues",
+        "write an accessibility assessment's issue log to CSV or XLSX",
+        json_flag=True,
+    )
+    issues.add_argument("id", type=int, metavar="ID")
+    issues.add_argument("--format", required=True, choices=("csv", "xlsx"), dest="fmt")
+    issues.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    issues.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("check", "check the store's integrity, seals and templates", json_flag=True)
     backup = command("backup", "copy the store, consistently, to a new file")
     backup.add_argument("dest", type=Path, metavar="DEST")

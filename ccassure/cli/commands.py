@@ -64,6 +64,9 @@ def with_store(name: str, args: argparse.Namespace, context: Context) -> int:
         return EXIT_OK
     if name == "import-axe":
         return _import_axe(args, context)
+
+    if name == "export-issues":
+        return export_issues(args, context)
     raise ServiceError(f"unknown command {name}")
 
 
@@ -80,6 +83,27 @@ def _import_axe(args: argparse.Namespace, context: Context) -> int:
             f"{args.file}: {result.created} issues created, {result.updated} updated, "
             f"{result.unchanged} unchanged, from {result.pages} pages{backup}"
         )
+    return EXIT_OK
+
+
+def export_issues(args: argparse.Namespace, context: Context) -> int:
+    show_progress = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int) -> None:
+        if show_progress and total:
+            print(f"\rexporting: {100 * done // total}%", end="", file=sys.stderr, flush=True)
+
+    try:
+        count = context.issue_export.export_issues(
+            args.id, args.fmt, args.output, args.force, progress
+        )
+    finally:
+        if show_progress:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if args.json:
+        _json({"issues": count, "file": str(args.output.absolute()), "format": args.fmt})
+    else:
+        print(f"Exported {count} issues of assessment {args.id} to {args.output}")
     return EXIT_OK
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
 from ccassure.services.evaluation import EvaluationService
+from ccassure.services.issue_export import IssueExportService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -30,6 +31,10 @@ class Context:
     assessments: AssessmentService
     dashboard: DashboardService
     evaluations: EvaluationService
+    issue_export: IssueExportService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.issue_export = IssueExportService(self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
