@@ -10,6 +10,7 @@ from pathlib import Path
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
+from ccassure.services.issues import IssueService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -28,12 +29,14 @@ class Context:
     store: Store
     assessments: AssessmentService
     dashboard: DashboardService
+    issues: IssueService
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
         self.templates = load_template_set(self.paths)
         self.assessments.templates = self.templates
         self.dashboard.templates = self.templates
+        self.issues.templates = self.templates
         return self.templates
 
     def close(self) -> None:
@@ -58,6 +61,7 @@ def build_context(
         store,
         AssessmentService(store, templates, today, actor),
         DashboardService(store, templates),
+        IssueService(store, templates, actor),
     )
 
 
