@@ -3,6 +3,7 @@ give three issues one status; every step checked in the store."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QWidget
 
 from ccassure.ui.editor import EditorPage
@@ -177,9 +178,17 @@ def test_log_five_issues_retest_filter_and_close_three_by_keyboard(  # type: ign
         "WHERE i.ref = 'AT-0040' ORDER BY c.criterion",
     )
     assert criteria_rows == [("2.4.3",), ("2.4.7",)]
+    typed(qtbot, "Not a criterion")  # refused in the form: nothing is written
+    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Return)
+    typed(qtbot, "9.9.9")
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    assert quick.note.text() == "Not added: 9.9.9 is not a WCAG 2.2 criterion."
+    assert QApplication.focusWidget() is quick.fields.widgets["criteria"]
     key(qtbot, Qt.Key.Key_Escape)
     back_in(qtbot, window, lambda: panel.view)
     qtbot.waitUntil(lambda: panel.count.text() == "42 issues", timeout=10_000)
+    assert store_rows(window, "SELECT COUNT(*) FROM issue WHERE assessment_id = ?", aid) == [(42,)]
 
     # retest AT-0040: find it by text, Enter to the list, Alt+R, Passed is the first result
     mnemonic(qtbot, Qt.Key.Key_X)
@@ -274,6 +283,31 @@ def test_issue_window_edits_are_saved_and_its_dialogs_are_named_and_unambiguous(
     assert store_rows(window, "SELECT title FROM issue WHERE ref = 'AT-0002'") == [
         ("Focus skips the telephone number field (all screens)",)
     ]
+    # won't fix without a reason is not saved, and says why
+    detail.status.setFocus()
+    pause_then_type(qtbot, "Won")
+    qtbot.waitUntil(lambda: "needs a reason" in detail.note.text(), timeout=5_000)
+    settle(qtbot, window)
+    assert store_rows(window, "SELECT status FROM issue WHERE ref = 'AT-0002'") == [("fixed",)]
+    detail.reason.setFocus()
+    typed(qtbot, "Replaced in release 3")
+    settle(qtbot, window)
+    assert store_rows(window, "SELECT status, status_reason FROM issue WHERE ref = 'AT-0002'") == [
+        ("wont_fix", "Replaced in release 3")
+    ]
+    # a screenshot pasted from the clipboard: kept as an attachment, linked by its SHA-256
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    QApplication.clipboard().setImage(image)
+    mnemonic(qtbot, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: detail.shots.count() == 1, timeout=10_000)
+    settle(qtbot, window)
+    ((sha, name, data),) = store_rows(
+        window, "SELECT sha256, name, data FROM attachment WHERE assessment_id = ?", aid
+    )
+    assert hashlib.sha256(data).hexdigest() == sha and name.startswith("AT-0002-")
+    assert store_rows(window, "SELECT screenshots FROM issue WHERE ref = 'AT-0002'") == [(sha,)]
+    assert [a.sha256 for a in page.attachments.files] == [sha]  # listed in Attachments too
     check_dialog(qtbot, detail)
     key(qtbot, Qt.Key.Key_Escape)
     back_in(qtbot, window, lambda: panel.view)
