@@ -50,6 +50,25 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+@pytest.fixture(scope="session")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with 100,000 synthetic issues, built once per session by the real command
+    line (`demo --scale 100000`); only read it, or copy it first."""
+    folder = tmp_path_factory.mktemp("big")
+    store = folder / "big.db"
+    run_cli(
+        "--store",
+        str(store),
+        "--data-dir",
+        str(folder / "data"),
+        "demo",
+        "--scale",
+        "100000",
+        check=True,
+    )
+    return store
+
+
 @pytest.fixture
 def window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The real main window, offscreen, with the demo programme loaded (dates as of TODAY)."""

@@ -57,3 +57,19 @@ def test_every_section_of_every_editor_is_named_reachable_and_unambiguous(  # ty
         missing = [w for w in controls if w not in visited]
         assert missing == [], (section, [f"{w!r} {accessible_name(w)}" for w in missing])
         assert clashes(window) == [], section
+
+
+def test_the_issue_log_with_its_issues_is_named_reachable_and_unambiguous(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    from tests.test_ui_issue_log import open_log_by_keyboard
+
+    _, page, panel = open_log_by_keyboard(qtbot, window)
+    page.sections.setCurrentRow(page.forms.indexOf(panel))
+    qtbot.waitUntil(lambda: panel.combos["criterion"].count() > 1, timeout=10_000)
+    QApplication.processEvents()
+    controls = focusable(window)
+    assert [w for w in controls if not accessible_name(w).strip()] == []
+    visited = tab_cycle(qtbot, page.sections, limit=1000)
+    assert [w for w in controls if w not in visited] == []
+    assert clashes(window) == []

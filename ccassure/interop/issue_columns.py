@@ -8,7 +8,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Generic, TypeVar
 
-from ccassure.domain.issue_log import IssueLogEntry, RetestEntry
+from ccassure.domain.issue_records import IssueLogEntry, RetestEntry
 
 Value = str | int | date | None
 T = TypeVar("T")

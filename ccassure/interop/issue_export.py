@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ccassure.domain.issue_log import IssueLogEntry
+from ccassure.domain.issue_records import IssueLogEntry
 from ccassure.interop.issue_columns import (
     FORMULA_TRIGGERS,
     GUARD,

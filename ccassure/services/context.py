@@ -12,6 +12,7 @@ from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
 from ccassure.services.evaluation import EvaluationService
 from ccassure.services.issue_export import IssueExportService
+from ccassure.services.issues import IssueService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
@@ -31,6 +32,7 @@ class Context:
     assessments: AssessmentService
     dashboard: DashboardService
     evaluations: EvaluationService
+    issues: IssueService
     issue_export: IssueExportService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,6 +43,7 @@ class Context:
         self.templates = load_template_set(self.paths)
         self.assessments.templates = self.templates
         self.dashboard.templates = self.templates
+        self.issues.templates = self.templates
         return self.templates
 
     def close(self) -> None:
@@ -67,6 +70,7 @@ def build_context(
         assessments,
         DashboardService(store, templates),
         EvaluationService(assessments, actor),
+        IssueService(store, templates, actor),
     )
 
 

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ccassure.domain.issue_log import IssueLog, IssueLogEntry
+from ccassure.domain.issue_records import IssueLog, IssueLogEntry
 from ccassure.services.errors import ServiceError
 from ccassure.store.issue_rows import IssueLogReader
 from ccassure.store.store import Store

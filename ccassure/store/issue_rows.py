@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from ccassure.domain.issue_log import IssueLog, IssueLogEntry, RetestEntry
+from ccassure.domain.issue_records import IssueLog, IssueLogEntry, RetestEntry
 from ccassure.store.errors import StoreError
 from ccassure.store.reader import StoreReader
 

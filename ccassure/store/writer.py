@@ -22,6 +22,7 @@ from ccassure.domain.document import (
     Part,
     ProgrammeRef,
     Response,
+    Retest,
     Scope,
     Signoff,
 )
@@ -423,6 +424,70 @@ class StoreWriter:
             )
         )
         self.touch(assessment_id)
+
+    # --- the accessibility issue log (kept together, at the end) --------------------------
+    def _issue_id(self, assessment_id: int, ref: str) -> int | None:
+        found = (
+            self._session.connection()
+            .exec_driver_sql(
+                "SELECT id FROM issue WHERE assessment_id = ? AND ref = ?", (assessment_id, ref)
+            )
+            .scalar()
+        )
+        return int(found) if found is not None else None
+
+    def put_issue(self, assessment_id: int, issue: Issue) -> None:
+        """Add an issue, or replace the one with the same ref (criteria, retests and all)."""
+        ident = self._issue_id(assessment_id, issue.ref)
+        if ident is None:
+            self.add_issues(assessment_id, [issue])
+        else:
+            assignments = ", ".join(f"{field} = ?" for field in ISSUE_FIELDS)
+            values = [_sql_value(getattr(issue, field)) for field in ISSUE_FIELDS]
+            connection = self._session.connection()
+            connection.exec_driver_sql(
+                f"UPDATE issue SET {assignments} WHERE id = ?", (*values, ident)
+            )
+            for table in ("issue_criterion", "retest", "occurrence"):
+                connection.exec_driver_sql(f"DELETE FROM {table} WHERE issue_id = ?", (ident,))
+            self._execute_many(
+                "issue_criterion", [{"issue_id": ident, "criterion": c} for c in issue.criteria]
+            )
+            for table, parts in (("retest", issue.retests), ("occurrence", issue.occurrences)):
+                self._execute_many(table, [{**p.model_dump(), "issue_id": ident} for p in parts])
+        self.touch(assessment_id)
+
+    def add_retest(
+        self, assessment_id: int, ref: str, retest: Retest, status: str, reason: str
+    ) -> None:
+        """Record a retest of an issue and the status (and reason) it leaves the issue in."""
+        ident = self._issue_id(assessment_id, ref)
+        if ident is None:
+            raise StoreError(f"no issue {ref} in assessment {assessment_id}", "invalid")
+        self._execute_many("retest", [{**retest.model_dump(), "issue_id": ident}])
+        self._session.connection().exec_driver_sql(
+            "UPDATE issue SET status = ?, status_reason = ? WHERE id = ?", (status, reason, ident)
+        )
+        self.touch(assessment_id)
+
+    def set_issue_statuses(
+        self, assessment_id: int, refs: Sequence[str], status: str, reason: str
+    ) -> int:
+        """Give every listed issue one status and reason; all of them or, failing that, none."""
+        wanted = sorted(set(refs))
+        changed = self._session.connection().exec_driver_sql(
+            "UPDATE issue SET status = ?, status_reason = ? WHERE assessment_id = ? "
+            "AND ref IN (SELECT value FROM json_each(?))",
+            (status, reason, assessment_id, json.dumps(wanted)),
+        )
+        if changed.rowcount != len(wanted):
+            raise StoreError(
+                f"{len(wanted) - changed.rowcount} of the issues are no longer in the log; "
+                "nothing was changed",
+                "conflict",
+            )
+        self.touch(assessment_id)
+        return len(wanted)
 
 
 def _sql_value(value: object) -> object:

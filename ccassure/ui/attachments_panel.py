@@ -107,6 +107,12 @@ class AttachmentsPanel(QWidget):
         if self.editable:
             self.undo.push(ChangeAttachment(self, None, attachment))
 
+    def show_added(self, attachment: Attachment) -> None:
+        """An attachment kept elsewhere (a screenshot pasted into an issue): list it too."""
+        if attachment not in self.files:
+            self.files.append(attachment)
+            self._refresh()
+
     def apply(self, before: Attachment | None, after: Attachment | None) -> None:
         if after is not None:
             self.files.append(after)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ccassure.domain.templates import Template
     from ccassure.services.context import Context
     from ccassure.ui.evaluation_sections import EvaluationEditing
+    from ccassure.ui.issue_log import IssueSource, Task, Work
     from ccassure.ui.main_window import MainWindow
 
 
@@ -97,6 +98,8 @@ class EditingController(QObject):
         document, template, editable = result
         self.page.load(document, template, editable, self.window.today())
         self.evaluations.loaded(document)
+        if self.page.issue_log is not None:
+            self.page.issue_log.attach(self.issue_source(document.assessment.id or 0))
         self.window.go_to(self.page, self.page.sections)
         self.window.say(
             f"Editing {document.assessment.title}"
@@ -148,6 +151,38 @@ class EditingController(QObject):
                 self._failed,
                 write=True,
             )
+
+    def issue_source(self, assessment_id: int) -> IssueSource:
+        """The issue log's way to the issue service: reads on the pool, writes on the worker."""
+        from ccassure.ui.issue_log import IssueSource
+
+        return IssueSource(
+            assessment_id,
+            self._issue_task(write=False),
+            self._issue_task(write=True),
+            self._failed,
+            self.window.say,
+            self.window.today,
+        )
+
+    def _issue_task(self, write: bool) -> Task:
+        def run(
+            label: str,
+            work: Work,
+            done: Callable[[Any], None],
+            failed: Callable[[BaseException], None] | None,
+        ) -> None:
+            context = self.window.context
+            if context is not None:
+                self.window.runner.run(
+                    label,
+                    lambda _c: work(context.issues),
+                    done,
+                    failed or self._failed,
+                    write=write,
+                )
+
+        return run
 
     def attach_file(self, path: Path) -> None:
         """Read and hash the file off the UI thread (with progress), then attach it."""

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +44,7 @@ from ccassure.ui.pages import _Page
 
 if TYPE_CHECKING:
     from ccassure.ui.evaluation_sections import EvaluationSections
+    from ccassure.ui.issue_log import IssueLogPanel
     from ccassure.ui.risk_register import RiskRegister
 
 SAVE_DELAY_MS = 0  # every change is saved at once (the saves coalesce while one runs)
@@ -81,6 +83,7 @@ class EditorPage(_Page):
         self.evidence: dict[str, QLineEdit] = {}
         self.register: RiskRegister | None = None
         self.evaluation: EvaluationSections | None = None
+        self.issue_log: IssueLogPanel | None = None
         self.today = date.today()
         self.expiry_notes: dict[str, QLabel] = {}
         self.date_notes: dict[str, QLabel] = {}
@@ -114,6 +117,10 @@ class EditorPage(_Page):
         self.missing.hide()
         self.layout_.addWidget(self.missing)
         self.focus_target = self.sections
+        from ccassure.ui.issue_log_model import QUICK_ADD_KEY
+
+        quick_add = QShortcut(QKeySequence(QUICK_ADD_KEY), self, self._quick_add)
+        quick_add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _bar(self) -> None:
         row = QHBoxLayout()
@@ -181,6 +188,16 @@ class EditorPage(_Page):
         from ccassure.ui.evaluation_sections import add_evaluation_sections
 
         self.evaluation = add_evaluation_sections(self, document, template, editable)
+        if self.issue_log is not None:
+            self.issue_log.retire()
+            self.issue_log = None
+        if template.kind == "accessibility":
+            from ccassure.ui.issue_log import IssueLogPanel
+
+            self.issue_log = IssueLogPanel(template, document, editable)
+            self.issue_log.open_attachment.connect(self.open_attachment.emit)
+            self.forms.addWidget(self.issue_log)
+            self.sections.addItem(QListWidgetItem("Issue log"))
         from ccassure.ui.actions_panel import ActionsPanel
         from ccassure.ui.attachments_panel import AttachmentsPanel
 
@@ -191,6 +208,8 @@ class EditorPage(_Page):
         self.attachments.saved.connect(self.save_attachment.emit)
         self.attachments.removed.connect(self.remove_attachment.emit)
         self.attachments.load(document, editable)
+        if self.issue_log is not None:
+            self.issue_log.attachment_added.connect(self.attachments.show_added)
         self.forms.addWidget(self.attachments)
         self.sections.addItem(QListWidgetItem("Attachments"))
 
@@ -210,6 +229,14 @@ class EditorPage(_Page):
         self.missing.hide()
         self._update_completeness()
         self.sections.setCurrentRow(0)
+
+    def _quick_add(self) -> None:
+        """Ctrl+Shift+I: the issue log, and its quick-add form (accessibility assessments)."""
+        if self.issue_log is None:
+            announce(self.sections, "Only accessibility assessments have an issue log")
+            return
+        self.sections.setCurrentRow(self.forms.indexOf(self.issue_log))
+        self.issue_log.quick_add()
 
     def _form(
         self, key: str, title: str, guidance: str, items: tuple[Item, ...], editable: bool
