@@ -126,6 +126,7 @@ class IssueRow(SQLModel, table=True):
         Index("ix_issue_assessment_assistive_tech", "assessment_id", "assistive_tech"),
         Index("ix_issue_assessment_screen", "assessment_id", "screen"),
         Index("ix_issue_assessment_rule_url", "assessment_id", "rule_id", "url"),
+        Index("ix_issue_assessment_ref", "assessment_id", "ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = _parent("assessment")

@@ -6,8 +6,9 @@ Revises: 0004
 Issues gain several criteria (issue_criterion, kept beside a display column), a reason for
 their status, the page URL and "needs review" of automated findings, screenshots, and
 occurrences; retest outcomes become passed / failed / cannot test. issue_fts is an FTS5 index
-over the issue table kept by triggers: a later migration that rebuilds the issue table must
-create the triggers again (dropping a table drops its triggers).
+over the issue table (with prefix indexes, so a word's first letters filter at once), kept by
+triggers (an update re-indexes only when indexed text changes). A later migration that
+rebuilds the issue table must create the triggers again (dropping a table drops its triggers).
 """
 
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_issue_assessment_screen", "issue", ["assessment_id", "screen"])
     op.create_index("ix_issue_assessment_rule_url", "issue", ["assessment_id", "rule_id", "url"])
+    op.create_index("ix_issue_assessment_ref", "issue", ["assessment_id", "ref"])
 
     _child(
         "issue_criterion",
@@ -122,7 +124,7 @@ def create_issue_search() -> None:
     """The FTS5 index of issue text and the triggers that keep it in step with the table."""
     op.execute(
         f"CREATE VIRTUAL TABLE issue_fts USING fts5({FTS_COLUMNS}, content='issue', "
-        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
     )
     new = ", ".join(f"new.{c.strip()}" for c in FTS_COLUMNS.split(","))
     old = ", ".join(f"old.{c.strip()}" for c in FTS_COLUMNS.split(","))
@@ -136,7 +138,7 @@ def create_issue_search() -> None:
         f"VALUES ('delete', old.id, {old}); END"
     )
     op.execute(
-        f"CREATE TRIGGER issue_fts_update AFTER UPDATE ON issue BEGIN "
+        f"CREATE TRIGGER issue_fts_update AFTER UPDATE OF {FTS_COLUMNS} ON issue BEGIN "
         f"INSERT INTO issue_fts(issue_fts, rowid, {FTS_COLUMNS}) "
         f"VALUES ('delete', old.id, {old}); "
         f"INSERT INTO issue_fts(rowid, {FTS_COLUMNS}) VALUES (new.id, {new}); END"
@@ -152,7 +154,7 @@ def downgrade() -> None:
         op.drop_table(table)
     op.execute("UPDATE retest SET outcome = 'fixed' WHERE outcome = 'passed'")
     op.execute("UPDATE retest SET outcome = 'not_fixed' WHERE outcome = 'failed'")
-    for index in ("rule_url", "screen", "assistive_tech"):
+    for index in ("ref", "rule_url", "screen", "assistive_tech"):
         op.drop_index(f"ix_issue_assessment_{index}", table_name="issue")
     with op.batch_alter_table("issue") as batch:
         for name in ("status_reason", "url", "needs_review", "screenshots"):
