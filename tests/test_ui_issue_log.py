@@ -346,3 +346,70 @@ def mnemonics_of(root: QWidget) -> dict[str, int]:
             if letter:
                 found[letter] += 1
     return dict(found)
+
+
+def test_save_the_log_as_csv_and_import_axe_by_keyboard(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    aid, page, panel = open_log_by_keyboard(qtbot, window)
+    page.sections.setFocus()
+    row = next(
+        i for i in range(page.sections.count()) if page.sections.item(i).text() == "Issue log"
+    )
+    page.sections.setCurrentRow(row)
+    assert page.forms.currentWidget() is panel
+    assert window.context is not None
+    issues = window.context.issues
+    hostile = 'Łukasz Żółć: "quoted", comma,\nnew line — Nguyễn Thị Minh \U0001f642'
+    first = issues.get(aid, "AT-0001")
+    issues.save(aid, first.model_copy(update={"title": hostile, "steps": "=1+1", "actual": "@x"}))
+    target = tmp_path / "log.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    mnemonic(qtbot, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: "Saved 37 issues" in window.status.text(), timeout=20_000)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stored = store_rows(
+        window,
+        "SELECT ref, title, severity, status, assistive_tech, screen, steps, expected, actual "
+        "FROM issue WHERE assessment_id = ?",
+        aid,
+    )
+    by_ref = {r["Ref"]: r for r in rows}
+    assert len(rows) == len(stored) == 37
+    for ref, title, severity, status, tech, screen, steps, expected, actual in stored:
+        row = by_ref[str(ref)]
+        assert (row["Title"], row["Severity"], row["Status"]) == (title, severity, status)
+        assert (row["Assistive technology"], row["Screen"], row["Expected"]) == (
+            tech,
+            screen,
+            expected,
+        )
+        guarded = {"=1+1": "'=1+1", "@x": "'@x"}
+        assert (row["Steps to reproduce"], row["Actual"]) == (
+            guarded.get(str(steps), steps),
+            guarded.get(str(actual), actual),
+        )
+    assert by_ref["AT-0001"]["Title"] == hostile
+
+    scan = Path(__file__).resolve().parent / "fixtures" / "axe" / "login.json"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(scan), ""))
+    )
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No)
+    )
+    mnemonic(qtbot, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: "issues created" in window.status.text(), timeout=20_000)
+    created = int(window.status.text().split("axe-core results: ")[1].split(" ")[0])
+    assert created > 0
+    total = 37 + created
+    qtbot.waitUntil(lambda: panel.count.text() == f"{total} issues", timeout=10_000)
+    assert window.editing.failures == 0

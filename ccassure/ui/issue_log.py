@@ -82,6 +82,8 @@ class IssueLogPanel(QWidget):
 
     attachment_added = Signal(object)  # Attachment: a pasted screenshot, now kept
     open_attachment = Signal(object)  # Attachment to open in the system's viewer
+    export_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, template: Template, document: AssessmentDocument, editable: bool) -> None:
         super().__init__()
@@ -116,6 +118,7 @@ class IssueLogPanel(QWidget):
         self._facet_timer.timeout.connect(self._read_facets)
         order = [self.text, *self.combos.values(), self.sort, self.order, self.clear_button]
         order += [self.add_button, self.open_button, self.retest_button, self.status_button]
+        order += [self.save_button, self.import_button]
         order.append(self.view)
         for before, after in pairwise(order):
             QWidget.setTabOrder(before, after)
@@ -193,8 +196,16 @@ class IssueLogPanel(QWidget):
         name(self.retest_button, "Add a retest", "Retest the current issue")
         self.status_button = QPushButton("Set status of selecte&d…")
         name(self.status_button, "Set status of selected", "One status for every chosen issue")
+        self.save_button = QPushButton("Save the lo&g as CSV or XLSX…")
+        name(self.save_button, "Save the log as CSV or XLSX", "Every field, for suppliers")
+        self.save_button.clicked.connect(self.export_requested.emit)
+        self.import_button = QPushButton("I&mport axe-core results…")
+        name(self.import_button, "Import axe-core results", "One issue per rule and page")
+        self.import_button.clicked.connect(self.import_requested.emit)
         for button in (self.add_button, self.open_button, self.retest_button, self.status_button):
             row.addWidget(button)
+        row.addWidget(self.save_button)
+        row.addWidget(self.import_button)
         row.addStretch(1)
         return row
 
@@ -204,6 +215,7 @@ class IssueLogPanel(QWidget):
         self.editing.attach(source)
         for button in (self.add_button, self.retest_button, self.status_button):
             button.setEnabled(self.editable)
+        self.import_button.setEnabled(self.editable)
         self.requery(force=True)
 
     def retire(self) -> None:
