@@ -13,7 +13,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -107,7 +106,7 @@ class IssueLogPanel(QWidget):
         layout.addWidget(self._filters())
         self.model = IssueLogModel()
         self.view = self._table()
-        layout.addLayout(self._buttons())  # above the list, where they are seen
+        layout.addWidget(self._buttons())  # above the list, where they are seen
         layout.addWidget(self.view, 1)
         layout.addStretch(0)  # the editor's pages are as tall as its longest section
         self.editing = IssueLogEditing(self)
@@ -186,8 +185,9 @@ class IssueLogPanel(QWidget):
         view.activated.connect(lambda _index: self.editing.open_current())
         return view
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _buttons(self) -> QWidget:
+        bar = QWidget()
+        row = FlowLayout(bar)  # wraps rather than widening the page
         self.add_button = QPushButton(f"&Quick add… ({QUICK_ADD_KEY})")
         name(self.add_button, "Quick add issues", f"{QUICK_ADD_KEY} from anywhere in the editor")
         self.open_button = QPushButton("O&pen issue…")
@@ -206,8 +206,7 @@ class IssueLogPanel(QWidget):
             row.addWidget(button)
         row.addWidget(self.save_button)
         row.addWidget(self.import_button)
-        row.addStretch(1)
-        return row
+        return bar
 
     def attach(self, source: IssueSource) -> None:
         """Start reading: the first page, then the facet counts."""
