@@ -413,3 +413,51 @@ def test_save_the_log_as_csv_and_import_axe_by_keyboard(  # type: ignore[no-unty
     total = 37 + created
     qtbot.waitUntil(lambda: panel.count.text() == f"{total} issues", timeout=10_000)
     assert window.editing.failures == 0
+
+
+def test_an_open_serious_issue_linked_to_the_eia_shows_on_both_sides(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    aid, page, panel = open_log_by_keyboard(qtbot, window)
+    page.sections.setCurrentRow(
+        next(i for i in range(page.sections.count()) if page.sections.item(i).text() == "Issue log")
+    )
+    assert window.context is not None
+    serious = store_rows(
+        window,
+        "SELECT ref, title FROM issue WHERE assessment_id = ? AND severity = 'serious' "
+        "AND status = 'open' ORDER BY id LIMIT 1",
+        aid,
+    )[0]
+    mnemonic(qtbot, Qt.Key.Key_X)
+    typed(qtbot, str(serious[0]))
+    qtbot.waitUntil(lambda: panel.count.text().startswith("1 of"), timeout=10_000)
+    key(qtbot, Qt.Key.Key_Return)
+    assert panel.current_ref() == serious[0]
+    offered: list[list[str]] = []
+
+    def first(_parent, _title, _label, items, *_args):  # type: ignore[no-untyped-def]
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(first))
+    panel.link_button.setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "linked to the EIA" in window.status.text(), timeout=10_000)
+    assert offered[0][0].startswith("Link to: ") and "Core C&C solution" in offered[0][0]
+    eia = next(
+        s.id
+        for s in window.context.assessments.list_summaries()
+        if s.kind == "eia" and s.status == "draft"
+    )
+    found = window.context.evaluations.linked_findings(eia)
+    assert [f.link.source for f in found] == [f"issue:{serious[0]}"]
+    assert found[0].label.startswith(f"{serious[0]} {serious[1]} (serious, open)")
+    panel.link_button.setFocus()  # the same button takes the link away again
+    key(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "no longer linked" in window.status.text(), timeout=10_000)
+    assert offered[1][0].startswith("Remove the link to: ")
+    assert window.context.evaluations.linked_findings(eia) == []
+    assert window.editing.failures == 0

@@ -199,6 +199,10 @@ class EvaluationService:
         ]
         return sorted(found, key=lambda t: (not t.same_component, t.title))
 
+    def links(self, assessment_id: int) -> list[Link]:
+        """This assessment's links to other assessments' lines."""
+        return self._queries().links(assessment_id)
+
     def link(
         self, assessment_id: int, source: str, target_uid: str, target: str = DISABILITY
     ) -> Link:

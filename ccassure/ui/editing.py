@@ -99,11 +99,12 @@ class EditingController(QObject):
         self.page.load(document, template, editable, self.window.today())
         self.evaluations.loaded(document)
         if self.page.issue_log is not None:
-            from ccassure.ui.issue_log_files import IssueLogFiles
+            from ccassure.ui.issue_log_files import IssueLinks, IssueLogFiles
 
             ident = document.assessment.id or 0
             self.page.issue_log.attach(self.issue_source(ident))
             self.issue_files = IssueLogFiles(self.window, self.page.issue_log, ident)
+            self.issue_links = IssueLinks(self.window, self.page.issue_log, ident)
         self.window.go_to(self.page, self.page.sections)
         self.window.say(
             f"Editing {document.assessment.title}"

@@ -62,7 +62,11 @@ class ImpactMatrix(RecordPanel):
         self.findings: list[LinkedFinding] = []
         self.linked_caption = QLabel("&Linked from accessibility (read-only):")
         self.linked = QListWidget()
-        name(self.linked, "Findings linked from accessibility", "Read-only; set in the grid")
+        name(
+            self.linked,
+            "Findings linked from accessibility",
+            "Read-only; set in the evaluation grid or the issue log",
+        )
         self.linked.setWordWrap(True)
         self.linked.setMaximumHeight(self.linked.fontMetrics().height() * 6)
         self.linked_caption.setBuddy(self.linked)

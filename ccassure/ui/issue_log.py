@@ -83,6 +83,7 @@ class IssueLogPanel(QWidget):
     open_attachment = Signal(object)  # Attachment to open in the system's viewer
     export_requested = Signal()
     import_requested = Signal()
+    link_requested = Signal()
 
     def __init__(self, template: Template, document: AssessmentDocument, editable: bool) -> None:
         super().__init__()
@@ -117,7 +118,7 @@ class IssueLogPanel(QWidget):
         self._facet_timer.timeout.connect(self._read_facets)
         order = [self.text, *self.combos.values(), self.sort, self.order, self.clear_button]
         order += [self.add_button, self.open_button, self.retest_button, self.status_button]
-        order += [self.save_button, self.import_button]
+        order += [self.save_button, self.import_button, self.link_button]
         order.append(self.view)
         for before, after in pairwise(order):
             QWidget.setTabOrder(before, after)
@@ -204,8 +205,12 @@ class IssueLogPanel(QWidget):
         self.import_button.clicked.connect(self.import_requested.emit)
         for button in (self.add_button, self.open_button, self.retest_button, self.status_button):
             row.addWidget(button)
+        self.link_button = QPushButton("Link to an EIA…")
+        name(self.link_button, "Link to an EIA", "The current issue to an EIA's disability line")
+        self.link_button.clicked.connect(self.link_requested.emit)
         row.addWidget(self.save_button)
         row.addWidget(self.import_button)
+        row.addWidget(self.link_button)
         return bar
 
     def attach(self, source: IssueSource) -> None:
@@ -215,6 +220,7 @@ class IssueLogPanel(QWidget):
         for button in (self.add_button, self.retest_button, self.status_button):
             button.setEnabled(self.editable)
         self.import_button.setEnabled(self.editable)
+        self.link_button.setEnabled(self.editable)
         self.requery(force=True)
 
     def retire(self) -> None:

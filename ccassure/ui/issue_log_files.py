@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -114,3 +114,70 @@ class IssueLogFiles(QObject):
             f"{result.unchanged} unchanged, from {result.pages} pages"
         )
         self.panel.requery(force=True)
+
+
+class IssueLinks(QObject):
+    """The current issue to (or from) the disability line of an EIA of the programme."""
+
+    def __init__(self, window: MainWindow, panel: IssueLogPanel, assessment_id: int) -> None:
+        super().__init__(panel)
+        self.window, self.panel, self.assessment_id = window, panel, assessment_id
+        panel.link_requested.connect(self.choose)
+
+    def choose(self) -> None:
+        context, ref = self.window.context, self.panel.current_ref()
+        if context is None or not ref:
+            self.window.say("Choose an issue in the log first")
+            return
+        source = f"issue:{ref}"
+
+        def read(_control: TaskControl) -> tuple[list[Any], set[str]]:
+            targets = context.evaluations.link_targets(self.assessment_id)
+            linked = {
+                link.target_uid
+                for link in context.evaluations.links(self.assessment_id)
+                if link.source == source
+            }
+            return targets, linked
+
+        self.window.runner.run(
+            "read the EIAs", read, lambda found: self._ask(ref, *found), self.window.report
+        )
+
+    def _ask(self, ref: str, targets: list[Any], linked: set[str]) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        if not targets:
+            self.window.say("No EIA in this programme to link to")
+            return
+        choices = [
+            (f"Remove the link to: {t.label}" if t.uid in linked else f"Link to: {t.label}", t)
+            for t in targets
+        ]
+        text, chosen = QInputDialog.getItem(
+            self.panel,
+            f"Link {ref} to an EIA",
+            f"{ref} bears on the disability line of:",
+            [label for label, _ in choices],
+            0,
+            False,
+        )
+        if chosen:
+            target = next(t for label, t in choices if label == text)
+            self.toggle(ref, target.uid, target.uid in linked)
+
+    def toggle(self, ref: str, target_uid: str, remove: bool) -> None:
+        context = self.window.context
+        if context is None:
+            return
+        change = context.evaluations.unlink if remove else context.evaluations.link
+        self.window.runner.run(
+            "link the issue",
+            lambda _c: change(self.assessment_id, f"issue:{ref}", target_uid),
+            lambda _r: self.window.say(
+                f"{ref} {'no longer linked to' if remove else 'linked to'} the EIA's "
+                "disability line"
+            ),
+            self.window.report,
+            write=True,
+        )
