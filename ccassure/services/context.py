@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
-from ccassure.services.evaluation import EvaluationService
-from ccassure.services.issue_export import IssueExportService
-from ccassure.services.issues import IssueService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
 from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
+
+if TYPE_CHECKING:
+    from ccassure.services.evaluation import EvaluationService
+    from ccassure.services.issue_export import IssueExportService
+    from ccassure.services.issues import IssueService
 
 
 def load_template_set(paths: AppPaths) -> TemplateSet:
@@ -31,12 +35,26 @@ class Context:
     store: Store
     assessments: AssessmentService
     dashboard: DashboardService
-    evaluations: EvaluationService
-    issues: IssueService
-    issue_export: IssueExportService = field(init=False)
+    actor: str = ""
 
-    def __post_init__(self) -> None:
-        self.issue_export = IssueExportService(self.store)
+    # The accessibility workspace's services are built on first use: not on the start-up path.
+    @cached_property
+    def evaluations(self) -> EvaluationService:
+        from ccassure.services.evaluation import EvaluationService
+
+        return EvaluationService(self.assessments, self.actor)
+
+    @cached_property
+    def issues(self) -> IssueService:
+        from ccassure.services.issues import IssueService
+
+        return IssueService(self.store, self.templates, self.actor)
+
+    @cached_property
+    def issue_export(self) -> IssueExportService:
+        from ccassure.services.issue_export import IssueExportService
+
+        return IssueExportService(self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
@@ -69,8 +87,7 @@ def build_context(
         store,
         assessments,
         DashboardService(store, templates),
-        EvaluationService(assessments, actor),
-        IssueService(store, templates, actor),
+        actor,
     )
 
 
