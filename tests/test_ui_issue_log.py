@@ -111,7 +111,7 @@ def back_in(qtbot, window: MainWindow, focus: Callable[[], QWidget | None]) -> N
 
 
 def test_log_five_issues_retest_filter_and_close_three_by_keyboard(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow
+    qtbot, window: MainWindow, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     aid, page, panel = open_log_by_keyboard(qtbot, window)
     key(qtbot, Qt.Key.Key_I, CTRL | SHIFT)
@@ -263,6 +263,38 @@ def test_log_five_issues_retest_filter_and_close_three_by_keyboard(  # type: ign
         ("AT-0004", "open", ""),
     ]
     qtbot.waitUntil(lambda: "3 issues set to won't fix" in window.status.text(), timeout=10_000)
+
+    # and the log as CSV (Alt+G): the five typed issues come back whole through csv
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "log.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    mnemonic(qtbot, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: "Saved 42 issues" in window.status.text(), timeout=20_000)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["Ref"]: row for row in csv.DictReader(handle)}
+    for n, (title, criteria, _severity, steps, expected, actual) in enumerate(FIVE):
+        row = rows[f"AT-{38 + n:04d}"]
+        assert (row["Title"], row["WCAG criteria"], row["Steps to reproduce"]) == (
+            title,
+            criteria,
+            steps,
+        )
+        assert (row["Expected"], row["Actual"]) == ((expected, actual) if n < 4 else ("", ""))
+        assert (row["Screen"], row["Assistive technology"], row["AT version"]) == (
+            "Call queue",
+            "NVDA",
+            "2025.3",
+        )
+    assert (
+        rows["AT-0040"]["Status"] == "retest_passed"
+        and "Sam Okoro" in (rows["AT-0040"]["Retest history"])
+    )
+    assert rows["AT-0001"]["Status reason"] == "Screen replaced in release 3"
     assert window.editing.failures == 0
 
 
