@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from ccassure.domain.document import Attachment, Issue, Occurrence, Retest
+from ccassure.domain.issue_log import STATUS_LABELS
 from ccassure.interop.issue_columns import (
     ISSUE_COLUMNS,
     RETEST_COLUMNS,
@@ -117,7 +118,7 @@ def expected_row(issue: Issue, names: dict[str, str]) -> dict[str, Any]:
         **{column.heading: getattr(issue, field) for column, field in _text_columns()},
         "WCAG criteria": " ".join(issue.criteria),
         "Severity": issue.severity,
-        "Status": issue.status,
+        "Status": STATUS_LABELS[issue.status],
         "Source": issue.source,
         "Needs review": "yes" if issue.needs_review else "no",
         "Found on": issue.found_on,

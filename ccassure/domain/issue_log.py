@@ -18,6 +18,14 @@ STATUS_ORDER: Final[tuple[str, ...]] = (
     "closed",
     "wont_fix",
 )
+STATUS_LABELS: Final[dict[str, str]] = {
+    "open": "Open",
+    "fixed": "Fixed by supplier",
+    "retest_passed": "Retest passed",
+    "retest_failed": "Retest failed",
+    "closed": "Closed",
+    "wont_fix": "Won't fix",
+}
 FACETS: Final = ("severity", "status", "criterion", "assistive_tech", "screen")
 # The log's columns, each also a key it can be sorted by.
 LOG_COLUMNS: Final = (

@@ -8,6 +8,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Generic, TypeVar
 
+from ccassure.domain.issue_log import STATUS_LABELS
 from ccassure.domain.issue_records import IssueLogEntry, RetestEntry
 
 Value = str | int | date | None
@@ -77,7 +78,7 @@ ISSUE_COLUMNS: tuple[Column[IssueLogEntry], ...] = (
     _field("description", 60, "Description"),
     Column("WCAG criteria", 14, lambda e: " ".join(e.criteria)),
     _field("severity", 10, "Severity"),
-    _field("status", 14, "Status"),
+    Column("Status", 14, lambda e: STATUS_LABELS.get(e.status, e.status)),
     _field("status_reason", 30, "Status reason"),
     _field("assistive_tech", 22, "Assistive technology"),
     _field("at_version", 14, "AT version"),
