@@ -159,11 +159,14 @@ def test_a_dpia_from_nothing_to_review_by_keyboard(qtbot, window: MainWindow) ->
     # The regime decides whether the Part 3 section applies.
     part3 = row_of(page, "Law-enforcement processing")
     assert page.sections.item(part3).text().endswith("does not apply")
+    assert not page.prompts["part3.applies"].text().endswith("(required)")
     page.sections.setCurrentRow(row_of(page, "Step 1"))
     pick(qtbot, page.fields["step1.regime"].widget, "UK GDPR")
     assert page.sections.item(part3).text().endswith("does not apply")
     pick(qtbot, page.fields["step1.regime"].widget, "DPA 2018 Part 3")
     assert "required" in page.sections.item(part3).text()
+    assert page.prompts["part3.applies"].text().endswith("(required)")
+    assert page.fields["part3.applies"].widget.accessibleName().endswith("(required)")
     # Three risks by keyboard; the inherent heat map follows.
     register = page.register
     assert register is not None

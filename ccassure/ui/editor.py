@@ -81,6 +81,7 @@ class EditorPage(_Page):
         self.section_notes: dict[str, QLabel] = {}
         self.boxes: dict[str, QWidget] = {}
         self.evidence: dict[str, QLineEdit] = {}
+        self.prompts: dict[str, QLabel] = {}
         self.register: RiskRegister | None = None
         self.evaluation: EvaluationSections | None = None
         self.issue_log: IssueLogPanel | None = None
@@ -154,6 +155,7 @@ class EditorPage(_Page):
         self.undo_stack.clear()
         for mapping in (self.fields, self.comments, self.evidence, self.boxes, self._pending):
             mapping.clear()
+        self.prompts.clear()
         self.item_layouts, self.section_notes, self.section_keys = {}, {}, []
         self.saved = {r.item: r for r in document.responses}
         while (old := self.forms.widget(0)) is not None:
@@ -308,6 +310,7 @@ class EditorPage(_Page):
             remove.clicked.connect(lambda _checked=False: self._remove_custom(item.key))
             layout.addWidget(remove)
         self.fields[item.key], self.comments[item.key] = field, comment
+        self.prompts[item.key] = prompt
         self.evidence[item.key] = evidence
         timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         timer.timeout.connect(lambda key=item.key: self._commit(key))
@@ -357,6 +360,7 @@ class EditorPage(_Page):
         for mapping in (self.fields, self.comments, self.evidence, self.date_notes, self.saved):
             mapping.pop(key, None)
         self._pending.pop(key).stop()
+        self.prompts.pop(key, None)
         self._update_completeness()
         self.remove_custom_item.emit(self.assessment_id, key)
         announce(self.sections, "Removed the item")
@@ -454,6 +458,15 @@ class EditorPage(_Page):
             if note.text() != text:
                 note.setText(text)
                 note.setVisible(bool(text))
+                for item in required:  # "(required)" only where the section applies
+                    self._mark_required(item, applies)
+
+    def _mark_required(self, item: Item, required: bool) -> None:
+        prompt, field = self.prompts.get(item.key), self.fields[item.key]
+        label = item.prompt + (" (required)" if required else "")
+        if prompt is not None:
+            prompt.setText(label.replace("&", "&&"))
+        field.widget.setAccessibleName(label)
 
     def _show_section(self, row: int) -> None:
         if 0 <= row < self.forms.count():
