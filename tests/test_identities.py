@@ -340,3 +340,18 @@ def test_a_locked_keyring_is_named_not_a_traceback(
     assert [v.key for v in service.list()] == ["keyring (locked)"]
     with pytest.raises(credentials.CredentialError, match="locked; unlock it"):
         service.private_key(view.fingerprint, lambda _p: "")
+
+
+def test_cli_without_keyring_or_passphrase_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("CCASSURE_PASSPHRASE", raising=False)
+    base = ("--store", str(tmp_path / "s.db"), "--data-dir", str(tmp_path / "data"), "identity")
+    made = run_cli(*base, "create", "--name", "A", "--role", "DPO", stdin=subprocess.DEVNULL)
+    assert made.returncode == 2
+    assert made.stderr == (
+        "ccassure: a passphrase is needed: set CCASSURE_PASSPHRASE or run in a terminal\n"
+    )
+    assert run_cli(*base, "list").stdout.strip() == "No identities yet."
+    assert not (tmp_path / "data" / "keys").exists()
