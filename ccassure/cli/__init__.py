@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "replace the store with a backup (current one kept first)")
     restore.add_argument("src", type=Path, metavar="SRC")
     command("self-test", "build a demo store in a temporary folder and check everything")
+    from ccassure.cli.identity import add_parser as add_identity_parser
+
+    add_identity_parser(command)
     return parser
 
 
@@ -117,6 +120,15 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     if name == "self-test":
         return commands.self_test()
     mode = "open_or_create" if name == "demo" else "open"
+    if name == "identity":
+        from ccassure.cli.identity import run as run_identity
+
+        mode = "open_or_create" if args.action in ("create", "import") else "open"
+        context = build_context(paths, mode=mode)
+        try:
+            return run_identity(args, context)
+        finally:
+            context.close()
     context = build_context(paths, mode=mode)
     try:
         return commands.with_store(name, args, context)

@@ -18,6 +18,7 @@ from ccassure.store.store import Store
 
 if TYPE_CHECKING:
     from ccassure.services.evaluation import EvaluationService
+    from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
 
@@ -55,6 +56,12 @@ class Context:
         from ccassure.services.issue_export import IssueExportService
 
         return IssueExportService(self.store)
+
+    @cached_property
+    def identities(self) -> IdentityService:
+        from ccassure.services.identities import IdentityService
+
+        return IdentityService(self.store, self.paths.data_dir, self.actor)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""

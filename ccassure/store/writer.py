@@ -50,6 +50,11 @@ class StoreWriter(AccessibilityWrites):
         self._now = now
         self._actor = actor
 
+    def add(self, row: SQLModel) -> None:
+        """Insert one row built by another store module (identities, ...)."""
+        self._session.add(row)
+        self._session.flush()
+
     def _execute_many(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             self._session.execute(insert(table_of(table)), list(rows))

@@ -1,0 +1,102 @@
+"""The `identity` commands: create, import, list and export signing identities."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ccassure.cli.output import safe, table
+from ccassure.services.context import Context
+from ccassure.services.errors import ServiceError
+from ccassure.services.identities import (
+    KEYRING,
+    NEW_KEY_FILE_PROMPT,
+    PASSPHRASE_ENV,
+    IdentityView,
+)
+
+EXIT_OK = 0
+
+
+def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """The `identity` command and its sub-commands."""
+    parent = command("identity", "signing identities: create, import, list, export")
+    sub = parent.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(parent)
+    )
+    create = sub.add_parser("create", help="a new key and self-signed certificate")
+    create.add_argument("--name", required=True, help="your name, as signatures show it")
+    create.add_argument("--role", required=True, help="for example 'Data Protection Officer'")
+    create.add_argument("--organisation", default="", help="for example 'Metropolitan Police'")
+    imp = sub.add_parser("import", help="an organisation's PKCS#12 file (.p12, .pfx)")
+    imp.add_argument("file", metavar="P12")
+    listing = sub.add_parser("list", help="known identities and where their keys are")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    export = sub.add_parser("export-cert", help="write a certificate (PEM) to a file")
+    export.add_argument("--fingerprint", metavar="F", help="which identity (8+ characters)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def ask_passphrase(prompt: str) -> str:
+    """CCASSURE_PASSPHRASE in scripts, else a prompt on the terminal (never echoed)."""
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise ServiceError(f"a passphrase is needed: set {PASSPHRASE_ENV} or run in a terminal")
+    try:
+        given = getpass.getpass(prompt)
+        if prompt.endswith(NEW_KEY_FILE_PROMPT) and getpass.getpass("Again: ") != given:
+            raise ServiceError("the two passphrases differ; nothing was created")
+    except EOFError:
+        raise ServiceError("no passphrase given") from None
+    return given
+
+
+def _line(view: IdentityView) -> list[str]:
+    return [
+        view.fingerprint[:16],
+        view.name,
+        view.role,
+        view.organisation or "-",
+        view.not_after[:10],
+        view.key,
+    ]
+
+
+def _report(done: str, view: IdentityView, key_file: Path) -> None:
+    print(f"{done} {safe(view.name)} ({safe(view.role)}): fingerprint {view.fingerprint}")
+    if view.key == KEYRING:
+        print("  the private key is kept in the OS keyring")
+    else:
+        print(f"  no usable OS keyring: the private key is in {key_file}, encrypted")
+
+
+def run(args: argparse.Namespace, context: Context) -> int:
+    service = context.identities
+    if args.action == "create":
+        view = service.create(args.name, args.role, args.organisation, ask_passphrase)
+        _report("Created", view, service.key_file(view.fingerprint))
+    elif args.action == "import":
+        view = service.import_pkcs12(Path(args.file), ask_passphrase)
+        _report("Imported", view, service.key_file(view.fingerprint))
+    elif args.action == "list":
+        views = service.list()
+        if args.json:
+            data = [v.to_data() for v in views]
+            print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        elif not views:
+            print("No identities yet.")
+        else:
+            headings = ["FINGERPRINT", "NAME", "ROLE", "ORGANISATION", "EXPIRES", "KEY"]
+            print(table([_line(v) for v in views], headings))
+    else:
+        view = service.export_certificate(Path(args.output), args.fingerprint, args.force)
+        print(f"Wrote the certificate of {safe(view.name)} to {args.output}")
+    return EXIT_OK
