@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from ccassure.domain.document import (
     AssessmentDocument,
