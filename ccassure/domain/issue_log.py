@@ -8,6 +8,7 @@ from datetime import date
 from typing import Final, get_args
 
 from ccassure.domain.document import Issue, IssueStatus, RetestOutcome, Severity
+from ccassure.domain.kinds import ISSUE_STATUS_LABELS
 
 SEVERITY_ORDER: Final[tuple[str, ...]] = get_args(Severity)
 STATUS_ORDER: Final[tuple[str, ...]] = (
@@ -18,14 +19,7 @@ STATUS_ORDER: Final[tuple[str, ...]] = (
     "closed",
     "wont_fix",
 )
-STATUS_LABELS: Final[dict[str, str]] = {
-    "open": "Open",
-    "fixed": "Fixed by supplier",
-    "retest_passed": "Retest passed",
-    "retest_failed": "Retest failed",
-    "closed": "Closed",
-    "wont_fix": "Won't fix",
-}
+STATUS_LABELS: Final[dict[str, str]] = ISSUE_STATUS_LABELS
 FACETS: Final = ("severity", "status", "criterion", "assistive_tech", "screen")
 # The log's columns, each also a key it can be sorted by.
 LOG_COLUMNS: Final = (

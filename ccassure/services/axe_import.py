@@ -11,11 +11,11 @@ from ccassure.domain.axe import AxeError, AxeFinding, AxeScan, parse_axe
 from ccassure.domain.document import Issue, Occurrence
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.errors import ServiceError
+from ccassure.services.files import read_file
 from ccassure.services.stores import safety_backup
 from ccassure.store.axe_issues import KnownAxeIssue, highest_issue_number, known_axe_issues
 
 MAX_SCAN_BYTES = 1024 * 1024 * 1024
-CHUNK = 1024 * 1024
 Progress = Callable[[int], None]
 
 
@@ -26,30 +26,6 @@ class AxeImportResult:
     unchanged: int
     pages: int
     backup: Path | None
-
-
-def read_scan_file(path: Path, progress: Progress = lambda _p: None) -> bytes:
-    """The file's bytes, read in chunks (progress 0–50%); one readable message on failure."""
-    try:
-        if not path.is_file():
-            raise ServiceError(
-                f"{path}: no such file" if not path.exists() else f"{path}: not a regular file",
-                "missing",
-            )
-        size = path.stat().st_size
-        if size > MAX_SCAN_BYTES:
-            raise ServiceError(f"{path}: too large for an axe-core scan ({size // 2**20} MiB)")
-        chunks, done = [], 0
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                chunks.append(chunk)
-                done += len(chunk)
-                progress(50 * done // max(size, 1))
-    except PermissionError:
-        raise ServiceError(f"{path}: you do not have permission to read it") from None
-    except OSError as exc:
-        raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
-    return b"".join(chunks)
 
 
 def import_axe(
@@ -71,7 +47,8 @@ def import_axe(
     template = service.template_for(header)
     known_criteria = {item.wcag.number for _, item in template.items() if item.wcag}
     try:
-        scan = parse_axe(read_scan_file(path, progress), str(path), include_incomplete)
+        data = read_file(path, MAX_SCAN_BYTES, "for an axe-core scan", lambda p: progress(p // 2))
+        scan = parse_axe(data, str(path), include_incomplete)
     except AxeError as exc:
         raise ServiceError(str(exc)) from None
     progress(60)

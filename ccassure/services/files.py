@@ -13,12 +13,15 @@ MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
-def read_attachment(
+def read_file(
     path: Path,
+    limit: int,
+    what: str,
     progress: Callable[[int], None] = lambda _p: None,
     cancelled: Callable[[], bool] = lambda: False,
-) -> Attachment:
-    """One readable message for a missing, unreadable, special or too large file."""
+) -> bytes:
+    """A file's bytes, read in chunks with progress (0–100); one readable message for a
+    missing, unreadable, special or too large (for `what`) file."""
     try:
         if not path.is_file():
             raise ServiceError(
@@ -26,16 +29,15 @@ def read_attachment(
                 "missing",
             )
         size = path.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
+        if size > limit:
             raise ServiceError(
-                f"{path}: too large to attach ({size // 2**20} MiB; the limit is "
-                f"{MAX_ATTACHMENT_BYTES // 2**20} MiB)"
+                f"{path}: too large {what} ({size // 2**20} MiB; the limit is {limit // 2**20} MiB)"
             )
         chunks, done = [], 0
         with path.open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 if cancelled():
-                    raise ServiceError("attaching was cancelled", "cancelled")
+                    raise ServiceError("reading was cancelled", "cancelled")
                 chunks.append(chunk)
                 done += len(chunk)
                 progress(100 * done // max(size, 1))
@@ -43,8 +45,18 @@ def read_attachment(
         raise ServiceError(f"{path}: you do not have permission to read it") from None
     except OSError as exc:
         raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
+    return b"".join(chunks)
+
+
+def read_attachment(
+    path: Path,
+    progress: Callable[[int], None] = lambda _p: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Attachment:
+    """A file as an attachment: its bytes, SHA-256 and media type."""
+    data = read_file(path, MAX_ATTACHMENT_BYTES, "to attach", progress, cancelled)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment.of(path.name, media_type, b"".join(chunks))
+    return Attachment.of(path.name, media_type, data)
 
 
 def write_attachment(attachment: Attachment, path: Path) -> None:

@@ -9,8 +9,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -20,7 +18,7 @@ from ccassure.domain.summary import ItemPage
 from ccassure.services.actions import ActionChoices
 from ccassure.services.item_query import ACTION_COLUMNS, ACTION_STATUSES, OVERDUE, ItemQuery
 from ccassure.ui.a11y import name
-from ccassure.ui.layouts import FlowLayout
+from ccassure.ui.layouts import FlowLayout, labelled
 from ccassure.ui.models import KIND_LABELS, STATUS_LABELS, Fetch
 from ccassure.ui.pages import HEADINGS, ItemsPage
 
@@ -98,8 +96,8 @@ class ActionsPage(ItemsPage):
             ("Ki&nd:", self.kind),
             ("&Component:", self.component),
         ):
-            flow.addWidget(_labelled(caption, widget))
-        flow.addWidget(_labelled("Sort b&y:", self.sort, self.order))
+            flow.addWidget(labelled(caption, widget))
+        flow.addWidget(labelled("Sort b&y:", self.sort, self.order))
         flow.addWidget(self.clear_button)
         self.layout_.insertWidget(self.layout_.indexOf(self.view), bar)
         header = self.view.horizontalHeader()
@@ -272,15 +270,3 @@ def _refill(combo: QComboBox, entries: Sequence[tuple[str, str]]) -> None:
         combo.addItem(chosen_text, chosen)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.blockSignals(False)
-
-
-def _labelled(caption: str, *widgets: QWidget) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(caption)
-    label.setBuddy(widgets[0])
-    row.addWidget(label)
-    for widget in widgets:
-        row.addWidget(widget)
-    return holder

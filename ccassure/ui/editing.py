@@ -46,25 +46,25 @@ class EditingController(QObject):
         page = EditorPage()
         page.save.connect(self.save)
         page.save_risk.connect(
-            lambda ident, risk: self._write(lambda c: c.assessments.put_risk(ident, risk))
+            lambda ident, risk: self.write(lambda c: c.assessments.put_risk(ident, risk))
         )
         page.remove_risk.connect(
-            lambda ident, ref: self._write(lambda c: c.assessments.remove_risk(ident, ref))
+            lambda ident, ref: self.write(lambda c: c.assessments.remove_risk(ident, ref))
         )
         page.save_impact.connect(
-            lambda ident, impact: self._write(lambda c: c.assessments.put_impact(ident, impact))
+            lambda ident, impact: self.write(lambda c: c.assessments.put_impact(ident, impact))
         )
         page.save_action.connect(
-            lambda ident, action: self._write(lambda c: c.assessments.put_action(ident, action))
+            lambda ident, action: self.write(lambda c: c.assessments.put_action(ident, action))
         )
         page.remove_action.connect(
-            lambda ident, ref: self._write(lambda c: c.assessments.remove_action(ident, ref))
+            lambda ident, ref: self.write(lambda c: c.assessments.remove_action(ident, ref))
         )
         page.save_custom_item.connect(
-            lambda ident, item: self._write(lambda c: c.assessments.put_custom_item(ident, item))
+            lambda ident, item: self.write(lambda c: c.assessments.put_custom_item(ident, item))
         )
         page.remove_custom_item.connect(
-            lambda ident, key: self._write(lambda c: c.assessments.remove_custom_item(ident, key))
+            lambda ident, key: self.write(lambda c: c.assessments.remove_custom_item(ident, key))
         )
         page.submit.connect(self.submit)
         page.back.connect(self._leave)
@@ -72,10 +72,10 @@ class EditingController(QObject):
         page.save_copy.connect(self.save_copy)
         page.open_attachment.connect(self.open_attachment)
         page.save_attachment.connect(
-            lambda ident, item: self._write(lambda c: c.assessments.add_attachment(ident, item))
+            lambda ident, item: self.write(lambda c: c.assessments.add_attachment(ident, item))
         )
         page.remove_attachment.connect(
-            lambda ident, item: self._write(lambda c: c.assessments.remove_attachment(ident, item))
+            lambda ident, item: self.write(lambda c: c.assessments.remove_attachment(ident, item))
         )
         self.window.pages.addWidget(page)
         return page
@@ -144,16 +144,17 @@ class EditingController(QObject):
     def _save_failed(self, key: tuple[int, str], error: BaseException) -> None:
         self._in_flight.discard(key)
         self._latest.pop(key, None)
-        self._failed(error)
+        self.failed(error)
 
-    def _write(self, change: Callable[[Context], object]) -> None:
+    def write(self, change: Callable[[Context], object]) -> None:
+        """One change on the write worker; 'Saved' when done, the error reported if not."""
         context = self.window.context
         if context is not None:
             self.window.runner.run(
                 "save a change",
                 lambda _c: change(context),
                 lambda _r: self.window.say("Saved"),
-                self._failed,
+                self.failed,
                 write=True,
             )
 
@@ -165,7 +166,7 @@ class EditingController(QObject):
             assessment_id,
             self._issue_task(write=False),
             self._issue_task(write=True),
-            self._failed,
+            self.failed,
             self.window.say,
             self.window.today,
         )
@@ -183,7 +184,7 @@ class EditingController(QObject):
                     label,
                     lambda _c: work(context.issues),
                     done,
-                    failed or self._failed,
+                    failed or self.failed,
                     write=write,
                 )
 
@@ -198,7 +199,7 @@ class EditingController(QObject):
             f"read {path.name}",
             lambda control: read_attachment(path, control.progress, lambda: control.cancelled),
             self.page.attachments.attach,
-            self._failed,
+            self.failed,
         )
 
     def save_copy(self, attachment: Attachment, path: Path) -> None:
@@ -208,7 +209,7 @@ class EditingController(QObject):
             f"save {path.name}",
             lambda _c: write_attachment(attachment, path),
             lambda _r: self.window.say(f"Saved a copy as {path}"),
-            self._failed,
+            self.failed,
         )
 
     def open_attachment(self, attachment: Attachment) -> None:
@@ -222,7 +223,7 @@ class EditingController(QObject):
             f"open {attachment.name}",
             lambda _c: opened_copy(attachment, paths.data_dir / OPENED_FOLDER),
             self._show_file,
-            self._failed,
+            self.failed,
         )
 
     def _show_file(self, path: Path) -> None:
@@ -234,7 +235,7 @@ class EditingController(QObject):
         else:
             self.window.say(f"No program is set up to open {path.name}; use Save a copy")
 
-    def _failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException) -> None:
         self.failures += 1
         self.window.report(error)
 
@@ -246,7 +247,7 @@ class EditingController(QObject):
             "submit for review",
             lambda _c: context.assessments.transition(assessment_id, "submit"),
             lambda _status: self._submitted(assessment_id),
-            self._failed,
+            self.failed,
             write=True,
         )
 

@@ -87,35 +87,24 @@ class EvaluationEditing(QObject):
             )
 
     def _save_scope(self, ident: int, change: ScopeChange) -> None:
-        self._write(
+        self.controller.write(
             lambda c: c.evaluations.set_scope(ident, change.scope, change.renamed, change.restore)
         )
 
     def _save_cell(self, ident: int, evaluation: Evaluation) -> None:
-        self._write(lambda c: c.evaluations.set_evaluation(ident, evaluation))
+        self.controller.write(lambda c: c.evaluations.set_evaluation(ident, evaluation))
 
     def _save_link(self, ident: int, link: Link, linked: bool) -> None:
         if linked:
-            self._write(lambda c: c.evaluations.link(ident, link.source, link.target_uid))
+            self.controller.write(lambda c: c.evaluations.link(ident, link.source, link.target_uid))
         else:
-            self._write(lambda c: c.evaluations.unlink(ident, link.source, link.target_uid))
+            self.controller.write(
+                lambda c: c.evaluations.unlink(ident, link.source, link.target_uid)
+            )
 
     def _read(self, work: Callable[[Context], Any], done: Callable[[Any], None]) -> None:
         context = self.window.context
         if context is not None:
-            self.window.runner.run("read links", lambda _c: work(context), done, self._failed)
-
-    def _write(self, change: Callable[[Context], object]) -> None:
-        context = self.window.context
-        if context is not None:
             self.window.runner.run(
-                "save a change",
-                lambda _c: change(context),
-                lambda _r: self.window.say("Saved"),
-                self._failed,
-                write=True,
+                "read links", lambda _c: work(context), done, self.controller.failed
             )
-
-    def _failed(self, error: BaseException) -> None:
-        self.controller.failures += 1
-        self.window.report(error)

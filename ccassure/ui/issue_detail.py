@@ -25,23 +25,12 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.document import Issue
 from ccassure.ui.a11y import announce, name
-from ccassure.ui.issue_dialogs import OUTCOMES, note_label, status_combo
+from ccassure.ui.issue_dialogs import OUTCOMES, QUICK_CAPTIONS, note_label, status_combo
 from ccassure.ui.issue_fields import IssueFields
 from ccassure.ui.record_panel import record_table
 
-DETAIL_CAPTIONS = {
-    "title": "T&itle",
-    "screen": "Scree&n",
-    "criteria": "&Criteria",
-    "assistive_tech": "&Assistive technology",
-    "at_version": "AT ve&rsion",
-    "browser": "&Browser or client",
-    "os": "&Operating system",
-    "severity": "Se&verity",
-    "steps": "&Steps to reproduce",
-    "expected": "&Expected result",
-    "actual": "Actua&l result",
-}
+# as in quick add, but Alt+U is the issue window's own
+DETAIL_CAPTIONS = {**QUICK_CAPTIONS, "actual": "Actua&l result"}
 RETEST_COLUMNS = ("Tested on", "Result", "Tester", "Assistive technology", "Notes")
 OUTCOME_LABELS = dict(OUTCOMES)
 

@@ -41,7 +41,6 @@ from ccassure.ui.issue_log_filters import (
     ORDER_WORDS,
     count_text,
     facet_combo,
-    labelled,
     refill,
 )
 from ccassure.ui.issue_log_model import (
@@ -50,7 +49,7 @@ from ccassure.ui.issue_log_model import (
     SEVERITY_LABELS,
     IssueLogModel,
 )
-from ccassure.ui.layouts import FlowLayout, FocusFrameDelegate
+from ccassure.ui.layouts import FlowLayout, FocusFrameDelegate, labelled
 from ccassure.ui.models import STATUS_LABELS
 
 if TYPE_CHECKING:

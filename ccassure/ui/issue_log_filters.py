@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox
 
 from ccassure.domain.issue_log import IssueLogPage
 from ccassure.ui.a11y import name
@@ -66,15 +66,3 @@ def refill(combo: QComboBox, entries: Sequence[tuple[str, str]], chosen_label: s
         combo.addItem(f"{chosen_label} (0)", chosen)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.blockSignals(False)
-
-
-def labelled(caption: str, *widgets: QWidget) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(caption)
-    label.setBuddy(widgets[0])
-    row.addWidget(label)
-    for widget in widgets:
-        row.addWidget(widget)
-    return holder

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLayout,
     QLayoutItem,
     QStyle,
@@ -142,3 +144,16 @@ class WrappingHeader(QHeaderView):
         return QSize(
             min(natural.width(), width + margin), max(natural.height(), bounds.height() + margin)
         )
+
+
+def labelled(caption: str, *widgets: QWidget) -> QWidget:
+    """A caption (whose mnemonic goes to the first widget) and the widgets, in one row."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(caption)
+    label.setBuddy(widgets[0])
+    row.addWidget(label)
+    for widget in widgets:
+        row.addWidget(widget)
+    return holder

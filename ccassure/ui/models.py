@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ccassure.domain.kinds import ISSUE_STATUS_LABELS
 from ccassure.domain.summary import AssessmentSummary, ItemPage, ItemRow
 from ccassure.services.item_query import OVERDUE_MARK
 
@@ -24,12 +25,7 @@ STATUS_LABELS = {
     "in_review": "In review",
     "approved": "Approved",
     "changes_requested": "Changes requested",
-    "open": "Open",
-    "fixed": "Fixed by supplier",
-    "retest_passed": "Retest passed",
-    "retest_failed": "Retest failed",
-    "closed": "Closed",
-    "wont_fix": "Won't fix",
+    **ISSUE_STATUS_LABELS,
     "in_progress": "In progress",
     "done": "Done",
     "cancelled": "Cancelled",
