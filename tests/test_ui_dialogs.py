@@ -289,3 +289,27 @@ def test_a_task_that_crashes_shows_the_crash_box_and_the_window_stays(
     with qtbot.waitSignal(window.dashboard_shown, timeout=TIMEOUT):  # ...and the window works
         qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.pages.currentWidget() is window.dashboard
+
+
+def test_dialogs_hold_no_more_text_than_the_document_takes(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    """A pasted 3,000-character prompt or title is cut to what a save accepts, not refused."""
+    from ccassure.domain.document import PROMPT_LIMIT, TITLE_LIMIT
+    from ccassure.ui.custom_items import CustomItemDialog
+    from ccassure.ui.new_assessment import NewAssessmentDialog
+
+    item_dialog = CustomItemDialog("Step 2")
+    qtbot.addWidget(item_dialog)
+    item_dialog.prompt.insert("Q" * 3_000)
+    item = item_dialog.item("step2", set())
+    assert len(item.prompt) == PROMPT_LIMIT
+    new = NewAssessmentDialog(context.templates, [])
+    qtbot.addWidget(new)
+    new.title.insert("T" * 3_000)
+    new.programme.setEditText("Programme")
+    new.component.setEditText("Component")
+    value = new.result_value()
+    assert len(value.title) == TITLE_LIMIT
+    ident = context.assessments.create(
+        value.kind, value.title, value.programme, value.component, value.owner, value.template_id
+    )
+    assert context.assessments.summary(ident).title == value.title

@@ -63,6 +63,8 @@ class Response(_Part):
 
 
 CUSTOM_SECTION = "custom"
+PROMPT_LIMIT = 2000
+TITLE_LIMIT = 500
 
 
 class CustomItem(_Part):
@@ -70,7 +72,7 @@ class CustomItem(_Part):
 
     key: str = Field(pattern=r"^custom\.[a-z0-9][a-z0-9._-]*$")
     section: str = Field(pattern=KEY_PATTERN)  # a template section's key, or "custom"
-    prompt: str = Field(min_length=1, max_length=2000)
+    prompt: str = Field(min_length=1, max_length=PROMPT_LIMIT)
     answer: Literal["text", "yes_no_partly", "date"] = "text"
     required: bool = False
     guidance: str = ""
@@ -282,7 +284,7 @@ class Header(_Part):
     id: int | None = None
     uid: str | None = None
     kind: Kind
-    title: str = Field(min_length=1, max_length=500)
+    title: str = Field(min_length=1, max_length=TITLE_LIMIT)
     template_id: str = Field(pattern=KEY_PATTERN)
     template_version: int = Field(ge=1)
     status: Status = "draft"

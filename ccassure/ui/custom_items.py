@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.document import CUSTOM_SECTION, CustomItem, Response
+from ccassure.domain.document import CUSTOM_SECTION, PROMPT_LIMIT, CustomItem, Response
 from ccassure.domain.keys import key_for
 from ccassure.ui.a11y import announce, name
 
@@ -39,6 +39,7 @@ class CustomItemDialog(QDialog):
         self.setWindowTitle(f"Add an item to “{section_title}”")
         form = QFormLayout(self)
         self.prompt = QLineEdit()
+        self.prompt.setMaxLength(PROMPT_LIMIT)  # as the document allows: never a refused save
         name(self.prompt, "Question or check", "What the item asks; required")
         self.answer = QComboBox()
         for key, label in ANSWER_TYPES:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.document import ComponentRef, ProgrammeRef
+from ccassure.domain.document import TITLE_LIMIT, ComponentRef, ProgrammeRef
 from ccassure.domain.keys import key_for
 from ccassure.domain.kinds import KINDS
 from ccassure.domain.templates import TemplateSet
@@ -56,6 +56,7 @@ class NewAssessmentDialog(QDialog):
             self.kind.addItem(KIND_LABELS[kind], kind)
         self.template = QComboBox()
         self.title = QLineEdit()
+        self.title.setMaxLength(TITLE_LIMIT)  # as the document allows: never a refused create
         self.programme = self._editable([p.name for p in dict.fromkeys(p for p, _ in components)])
         self.component = self._editable([])
         self.supplier = QLineEdit()
@@ -135,8 +136,10 @@ class NewAssessmentDialog(QDialog):
         self.supplier.setReadOnly(found is not None)
 
     def _known_component(self) -> ComponentRef | None:
-        programme, text = self._programme(), self.component.currentText().strip()
-        return next((c for p, c in self.known if p.key == programme.key and c.name == text), None)
+        """The chosen programme's component of that name, if both exist already."""
+        programme = self.programme.currentText().strip()
+        text = self.component.currentText().strip()
+        return next((c for p, c in self.known if p.name == programme and c.name == text), None)
 
     def _component(self) -> ComponentRef:
         found = self._known_component()
