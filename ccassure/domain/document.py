@@ -276,6 +276,9 @@ class Signoff(_Part):
     notes: str = ""
     content_hash: str = Field(pattern=SHA256_PATTERN)
     signature: str = ""
+    signed_at: str = ""
+    fingerprint: str = ""
+    certificate_pem: str = ""
 
 
 class Header(_Part):

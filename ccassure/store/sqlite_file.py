@@ -10,7 +10,7 @@ from ccassure.store.errors import StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Alembic revisions this version knows, oldest first. A test keeps it equal to the scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 
 

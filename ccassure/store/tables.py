@@ -255,6 +255,9 @@ class SignoffRow(SQLModel, table=True):
     notes: str = ""
     content_hash: str
     signature: str = ""
+    signed_at: str = ""
+    fingerprint: str = ""
+    certificate_pem: str = ""
 
 
 class IdentityRow(SQLModel, table=True):
@@ -265,6 +268,7 @@ class IdentityRow(SQLModel, table=True):
     fingerprint: str = Field(unique=True)
     certificate_pem: str
     created_at: str
+    trusted: bool = False
 
 
 class AuditEventRow(SQLModel, table=True):
