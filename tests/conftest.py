@@ -17,6 +17,9 @@ from ccassure.domain.document import ComponentRef, ProgrammeRef
 from ccassure.domain.templates import TemplateSet
 from ccassure.services.context import Context, build_context, load_template_set
 from ccassure.services.paths import AppPaths, builtin_resources
+from tests import network_guard
+
+network_guard.install()
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = ProgrammeRef(key="cc-replacement", name="Command and Control replacement")
@@ -90,6 +93,13 @@ def window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     built.close()
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A network attempt swallowed by some handler still fails the run."""
+    if network_guard.seen:
+        print(f"\nnetwork used during the tests: {network_guard.seen}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture
 def resources() -> Path:
     return builtin_resources()
@@ -99,8 +109,9 @@ def run_cli(*args: str, check: bool = False, **kwargs: object) -> subprocess.Com
     """Run the real command line in a child process, as a user or script would."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CCASSURE_STORE", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, "-m", "ccassure.cli", *args],
+        [sys.executable, "-m", "tests.network_guard", *args],
         capture_output=True,
         text=True,
         env=env,
