@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.identity import add_parser as add_identity_parser
 
     add_identity_parser(command)
+    from ccassure.cli.workflow import add_parsers as add_workflow_parsers
+
+    add_workflow_parsers(command)
     return parser
 
 
@@ -131,6 +134,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             context.close()
     context = build_context(paths, mode=mode)
     try:
+        if name in ("submit", "withdraw", "new-version"):
+            from ccassure.cli.workflow import run as run_workflow
+
+            return run_workflow(args, context)
         return commands.with_store(name, args, context)
     finally:
         context.close()
