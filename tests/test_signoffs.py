@@ -187,7 +187,7 @@ def test_bad_sign_offs_are_refused_and_change_nothing(
 def test_a_draft_cannot_be_signed_off(context: Context, memory_keyring: MemoryKeyring) -> None:
     draft = context.assessments.create("eia", "EIA", *_programme())
     person = signer(context, "A Person", "Equality lead")
-    with pytest.raises(ServiceError, match="only a version in review.*draft"):
+    with pytest.raises(ServiceError, match=r"only a version in review.*draft"):
         context.signoffs.sign_off(draft, "author", "approved", "", person.fingerprint, print)
 
 
