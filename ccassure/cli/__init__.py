@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.identity import add_parser as add_identity_parser
 
     add_identity_parser(command)
+    from ccassure.cli.signoff import add_parser as add_signoff_parser
+
+    add_signoff_parser(command)
     return parser
 
 
@@ -131,6 +134,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             context.close()
     context = build_context(paths, mode=mode)
     try:
+        if name in ("signoff", "signoffs"):
+            from ccassure.cli.signoff import run as run_signoff
+
+            return run_signoff(name, args, context)
         return commands.with_store(name, args, context)
     finally:
         context.close()

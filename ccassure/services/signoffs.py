@@ -219,13 +219,19 @@ class SignoffService:
 
     def views(self, assessment_id: int) -> list[SignoffView]:
         """Every sign-off of one version with its state, checked against this store's signers."""
-        document = self.assessments.document(assessment_id)
+        return self.views_of(self.assessments.document(assessment_id))
+
+    def views_of(self, document: AssessmentDocument) -> list[SignoffView]:
+        """The same, for a version already read (with its issues: the hash covers them)."""
         template = self.assessments.template_for(document)
         return views(document, template, self.known_fingerprints(), check_signature)
 
     def still_needed(self, assessment_id: int) -> list[tuple[str, str]]:
-        """(key, label) of the required roles that have not yet validly approved this content."""
+        """(key, label) of the required roles that have not yet validly approved this content;
+        none once the version is sealed."""
         document = self.assessments.document(assessment_id)
+        if document.assessment.status == "approved":
+            return []
         template = self.assessments.template_for(document)
         current = current_hash_of(document)
         return [(r.key, r.label) for r in self._still_needed(document, template, current)]
