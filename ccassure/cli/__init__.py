@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.workflow import add_parsers as add_workflow_parsers
 
     add_workflow_parsers(command)
+    from ccassure.cli.signoff import add_parser as add_signoff_parser
+
+    add_signoff_parser(command)
     return parser
 
 
@@ -138,6 +141,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             from ccassure.cli.workflow import run as run_workflow
 
             return run_workflow(args, context)
+        if name in ("signoff", "signoffs"):
+            from ccassure.cli.signoff import run as run_signoff
+
+            return run_signoff(name, args, context)
         return commands.with_store(name, args, context)
     finally:
         context.close()

@@ -51,7 +51,8 @@ def with_store(name: str, args: argparse.Namespace, context: Context) -> int:
         if args.json:
             print(document_json(document), end="")
         else:
-            print(cli_output.document_text(document, service.template_for(document)))
+            views = context.signoffs.views_of(document)
+            print(cli_output.document_text(document, service.template_for(document), views))
         return EXIT_OK
     if name == "import":
         imported = import_document(service, read_document_file(args.file))

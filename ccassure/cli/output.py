@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ccassure.domain.checklist import checklist_for
 from ccassure.domain.completeness import completeness
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.scoring import inherent_rating, needs_prior_consultation, residual_rating
+from ccassure.domain.signoff import SignoffView
 from ccassure.domain.summary import AssessmentSummary
 from ccassure.domain.templates import Template
 
@@ -47,7 +48,10 @@ def assessment_list(summaries: Iterable[AssessmentSummary]) -> str:
     return table(rows, ["ID", "KIND", "STATUS", "VER", "COMPONENT", "TITLE"])
 
 
-def document_text(document: AssessmentDocument, template: Template) -> str:
+def document_text(
+    document: AssessmentDocument, template: Template, signoffs: Sequence[SignoffView] = ()
+) -> str:
+    """The version as text; `signoffs` are its sign-offs with their checked states."""
     h = document.assessment
     template = checklist_for(template, document.custom_items)
     state = completeness(template, document)
@@ -80,13 +84,20 @@ def document_text(document: AssessmentDocument, template: Template) -> str:
                 out.append(f"     evidence: {'; '.join(response.evidence)}")
     out += _risks(document, template) + _issues(document) + _actions(document)
     out = [safe(line, keep_newlines=True) for line in out]
-    if document.signoffs:
-        out += ["", "## Sign-off"]
-        out += [
-            f"  {s.role}: {s.name}, {s.position} — {s.decision} on {s.signed_on}"
-            for s in document.signoffs
-        ]
+    if signoffs:
+        out += ["", "## Sign-off", signoff_table(signoffs)]
     return "\n".join(out)
+
+
+def signoff_table(views: Sequence[SignoffView]) -> str:
+    """Each sign-off with its decision, when, and its state in words; comments below it."""
+    lines = []
+    for v in views:
+        lines.append(f"  {v.role_label}: {v.name}{', ' + v.position if v.position else ''}")
+        lines.append(f"    {v.decision_label} · {v.signed_at} · {v.state_text}")
+        if v.comments:
+            lines.append(f"    comments: {v.comments}")
+    return "\n".join(safe(line, keep_newlines=True) for line in lines)
 
 
 def _risks(document: AssessmentDocument, template: Template) -> list[str]:

@@ -10,6 +10,7 @@ from ccassure.domain.checklist import checklist_for, custom_item_problems
 from ccassure.domain.document import ISSUE_FIELDS, AssessmentDocument, IssueStatus, Severity
 from ccassure.domain.evaluation import evaluation_problems
 from ccassure.domain.scoring import RISK_MATRIX
+from ccassure.domain.signoff import DECISION_TEXT, NEEDS_COMMENTS
 from ccassure.domain.templates import Item, Template
 
 
@@ -179,11 +180,15 @@ def status_problems(template: Template, document: AssessmentDocument) -> list[st
     """What a document must satisfy to arrive with its status: what the workflow would demand."""
     from ccassure.domain.completeness import completeness
     from ccassure.domain.document import content_hash
+    from ccassure.domain.signoff import roles_still_needed
 
     status, sealed = document.assessment.status, document.sealed_hash
+    if status != "approved" and sealed is not None:
+        return [f"a {status.replace('_', ' ')} document cannot carry a seal"]
+    refused = _refused_signoffs(document)
+    if refused:
+        return refused
     if status in ("draft", "changes_requested"):
-        if sealed is not None or document.signoffs:
-            return [f"a {status.replace('_', ' ')} document cannot carry a seal or sign-offs"]
         return []
     state = completeness(template, document)
     if not state.complete:
@@ -192,11 +197,7 @@ def status_problems(template: Template, document: AssessmentDocument) -> list[st
             f"{len(state.missing)} unanswered, first {state.missing[0]}"
         ]
     if status == "in_review":
-        return (
-            ["a document in review cannot carry a seal or sign-offs"]
-            if (sealed is not None or document.signoffs)
-            else []
-        )
+        return []
     if sealed is None:
         return ["an approved document must carry its sealed_hash"]
     actual = content_hash(document)
@@ -205,12 +206,30 @@ def status_problems(template: Template, document: AssessmentDocument) -> list[st
             f"the document was altered after it was sealed (content hash {actual[:12]}… "
             f"does not match the seal {sealed[:12]}…)"
         ]
-    signed = {s.role for s in document.signoffs}
-    missing = [r.label for r in template.signoff_roles if r.required and r.key not in signed]
+    missing = roles_still_needed(template, document.signoffs, sealed)
     if missing:
-        return [f"an approved document needs sign-off from: {'; '.join(missing)}"]
-    return [
-        f"sign-off {s.role} was given for different content"
-        for s in document.signoffs
-        if s.content_hash != sealed
-    ]
+        return [
+            "an approved document needs sign-off from: "
+            + "; ".join(role.label for role in missing)
+            + " (approving the sealed content)"
+        ]
+    return []
+
+
+def _refused_signoffs(document: AssessmentDocument) -> list[str]:
+    """Sign-off records a document may not carry whatever its status: incomplete signed ones.
+
+    Earlier records (on earlier content, or rejections) stay with a version as its history,
+    so any status may carry them; each one's state is shown wherever it appears.
+    """
+    found = []
+    for s in document.signoffs:
+        signed = (s.signature, s.fingerprint, s.certificate_pem)
+        if any(signed) and not all(signed):
+            found.append(
+                f"sign-off {s.role}: a signed record needs its signature, signer's "
+                "fingerprint and certificate"
+            )
+        elif s.decision in NEEDS_COMMENTS and not s.notes.strip():
+            found.append(f"sign-off {s.role}: {DECISION_TEXT[s.decision].lower()} needs comments")
+    return found

@@ -31,6 +31,15 @@ RetestOutcome = Literal["passed", "failed", "cannot_test"]
 CRITERION_PATTERN = r"^\d\.\d{1,2}\.\d{1,2}$"
 Status = Literal["draft", "in_review", "approved", "changes_requested"]
 Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE"]
+Decision = Literal[
+    "approved",
+    "approved_with_conditions",
+    "rejected",
+    "advice_given",
+    "accepted",
+    "overruled",
+    "noted",
+]
 IDENTITY_FIELDS = ("id", "uid")
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
@@ -272,7 +281,7 @@ class Signoff(_Part):
     name: str = Field(min_length=1)
     position: str = ""
     signed_on: date
-    decision: Literal["approved", "advice_given", "accepted", "overruled", "noted"] = "approved"
+    decision: Decision = "approved"
     notes: str = ""
     content_hash: str = Field(pattern=SHA256_PATTERN)
     signature: str = ""

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ccassure.domain.completeness import Completeness, completeness
-from ccassure.domain.conformity import bulk_issue_problem, problems
+from ccassure.domain.conformity import bulk_issue_problem, problems, status_problems
 from ccassure.domain.document import (
     Action,
     AssessmentDocument,
@@ -24,10 +24,12 @@ from ccassure.domain.document import (
     Response,
     Risk,
     Signoff,
+    Status,
     content_hash,
     part_key,
 )
 from ccassure.domain.kinds import KINDS
+from ccassure.domain.signoff import roles_still_needed
 from ccassure.domain.summary import AssessmentSummary
 from ccassure.domain.templates import Template, TemplateSet
 from ccassure.domain.workflow import WorkflowError, can_start_new_version, check_editable
@@ -37,6 +39,10 @@ from ccassure.store.store import Store
 
 if TYPE_CHECKING:
     from ccassure.store.writer import StoreWriter
+
+
+def header_as(document: AssessmentDocument, status: Status) -> Header:
+    return document.assessment.model_copy(update={"status": status})
 
 
 class AssessmentService:
@@ -318,15 +324,18 @@ class AssessmentService:
         sealed = None
         if target == "approved":
             sealed = content_hash(document)
-            missing = [
-                r.label
-                for r in template.signoff_roles
-                if r.required and r.key not in {s.role for s in signoffs}
-            ]
-            if missing:
-                raise ServiceError(f"sign-off needed from: {'; '.join(missing)}", "workflow")
             signoffs = [s.model_copy(update={"content_hash": sealed}) for s in signoffs]
-            found = problems(template, document.model_copy(update={"signoffs": tuple(signoffs)}))
+            # Sign-offs already given on this content (signed, one by one) count as well.
+            missing = roles_still_needed(template, (*document.signoffs, *signoffs), sealed)
+            if missing:
+                needed = "; ".join(role.label for role in missing)
+                raise ServiceError(f"sign-off needed from: {needed}", "workflow")
+            changed = document.model_copy(
+                update={"signoffs": (*document.signoffs, *signoffs), "sealed_hash": sealed}
+            )
+            found = problems(template, changed) or status_problems(
+                template, changed.model_copy(update={"assessment": header_as(changed, target)})
+            )
             if found:
                 raise ServiceError(found[0])
         with self._write() as writer:

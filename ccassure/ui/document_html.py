@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 
 from ccassure.domain.checklist import checklist_for
 from ccassure.domain.completeness import completeness
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.scoring import inherent_rating, needs_prior_consultation, residual_rating
+from ccassure.domain.signoff import SignoffView
 from ccassure.domain.templates import Template
 
 MAX_ISSUES = 300
@@ -23,7 +25,10 @@ def _table(headings: list[str], rows: list[list[str]], caption: str) -> str:
     )
 
 
-def document_html(document: AssessmentDocument, template: Template) -> str:
+def document_html(
+    document: AssessmentDocument, template: Template, signoffs: Sequence[SignoffView] = ()
+) -> str:
+    """The version, escaped; `signoffs` are its sign-offs with their checked states."""
     h = document.assessment
     template = checklist_for(template, document.custom_items)
     state = completeness(template, document)
@@ -66,7 +71,7 @@ def document_html(document: AssessmentDocument, template: Template) -> str:
             if response and response.evidence:
                 out.append(f"<br>Evidence: {escape('; '.join(response.evidence))}")
             out.append(f"<br><small>{escape(item.reference)}</small></p>")
-    out += _registers(document, template)
+    out += _registers(document, template) + signoff_html(signoffs)
     return "\n".join(out)
 
 
@@ -147,23 +152,29 @@ def _registers(document: AssessmentDocument, template: Template) -> list[str]:
                 "Actions",
             ),
         ]
-    if document.signoffs:
-        out += [
-            "<h2>Sign-off</h2>",
-            _table(
-                ["Role", "Name", "Position", "Date", "Decision", "Notes"],
-                [
-                    [
-                        s.role.replace("_", " "),
-                        s.name,
-                        s.position,
-                        str(s.signed_on),
-                        s.decision,
-                        s.notes,
-                    ]
-                    for s in document.signoffs
-                ],
-                "Sign-offs",
-            ),
-        ]
     return out
+
+
+def signoff_html(views: Sequence[SignoffView]) -> list[str]:
+    """The sign-off table: who decided what, when, and whether the record still holds."""
+    if not views:
+        return []
+    return [
+        "<h2>Sign-off</h2>",
+        _table(
+            ["Role", "Name", "Position", "Signed", "Decision", "Comments", "State"],
+            [
+                [
+                    v.role_label,
+                    v.name,
+                    v.position,
+                    v.signed_at,
+                    v.decision_label,
+                    v.comments,
+                    v.state_text,
+                ]
+                for v in views
+            ],
+            "Sign-offs, each with the state of its signature",
+        ),
+    ]

@@ -150,10 +150,12 @@ class MainWindow(QMainWindow):
     @cached_property
     def assessment(self) -> AssessmentPage:
         from ccassure.ui.pages import AssessmentPage
+        from ccassure.ui.signoff_dialog import start_signoff
 
         page = AssessmentPage()
         page.back.connect(self.go_back)
         page.edit.connect(self.editing.edit)
+        page.sign_off.connect(lambda ident: start_signoff(self, ident))
         self.pages.addWidget(page)
         return page
 
@@ -232,23 +234,24 @@ class MainWindow(QMainWindow):
         if context is None:
             return
 
-        def load(_control: TaskControl) -> tuple[int, str, str]:
+        def load(_control: TaskControl) -> tuple[int, str, str, str]:
             from ccassure.ui.document_html import document_html
 
             document = context.assessments.document(assessment_id)
             template = context.assessments.template_for(document)
-            return assessment_id, document.assessment.title, document_html(document, template)
+            html = document_html(document, template, context.signoffs.views_of(document))
+            return assessment_id, document.assessment.title, html, document.assessment.status
 
         token = self.new_request()
         self.runner.run(
             "open an assessment", load, lambda result: self._assessment_loaded(result, token)
         )
 
-    def _assessment_loaded(self, result: tuple[int, str, str], token: int) -> None:
+    def _assessment_loaded(self, result: tuple[int, str, str, str], token: int) -> None:
         if not self.is_latest(token):
             return  # the user has asked for something else since
-        assessment_id, title, html = result
-        self.assessment.show_html(assessment_id, title, html)
+        assessment_id, title, html, status = result
+        self.assessment.show_html(assessment_id, title, html, status)
         self.go_to(self.assessment, self.assessment.view)
         self.navigation.select(assessment_id)
         self.say(f"Opened {title}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -18,6 +19,7 @@ from ccassure.domain.summary import ItemPage
 from ccassure.ui.a11y import name
 from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
+from ccassure.ui.signoff_dialog import signoff_button
 
 HEADINGS = {
     "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
@@ -65,6 +67,7 @@ class AssessmentPage(_Page):
     """The whole document, escaped, in a read-only browser; Edit opens the editor."""
 
     edit = Signal(int)
+    sign_off = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
@@ -73,7 +76,12 @@ class AssessmentPage(_Page):
         self.edit_button = QPushButton("Edit &answers")
         name(self.edit_button, "Edit answers", "Answer the checklist; every change is saved")
         self.edit_button.clicked.connect(lambda: self.edit.emit(self.assessment_id))
-        self.layout_.addWidget(self.edit_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.signoff_button = signoff_button(lambda: self.sign_off.emit(self.assessment_id), self)
+        row = QHBoxLayout()
+        row.addWidget(self.edit_button)
+        row.addWidget(self.signoff_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
         self.view.setTabChangesFocus(True)
@@ -81,8 +89,9 @@ class AssessmentPage(_Page):
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
 
-    def show_html(self, assessment_id: int, title: str, html: str) -> None:
+    def show_html(self, assessment_id: int, title: str, html: str, status: str = "") -> None:
         self.assessment_id = assessment_id
+        self.signoff_button.setVisible(status == "in_review")  # only a version in review
         self.view.setHtml(html)
         name(self.view, f"Assessment document: {title}", "The assessment, read-only")
 

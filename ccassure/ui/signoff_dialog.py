@@ -1,0 +1,253 @@
+"""Sign off… a version in review: identity, role, decision, comments; signed in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ccassure.domain.document import Decision
+from ccassure.domain.signoff import NEEDS_COMMENTS
+from ccassure.ui.a11y import announce, name
+
+if TYPE_CHECKING:
+    from ccassure.services.identities import IdentityView
+    from ccassure.services.signoffs import SignoffOutcome
+    from ccassure.ui.main_window import MainWindow
+    from ccassure.ui.tasks import TaskControl
+
+SIGNOFF_KEY = "Ctrl+Shift+S"
+DECISIONS: tuple[tuple[Decision, str, str], ...] = (
+    ("approved", "&Approve", "Approve this version as it stands"),
+    ("approved_with_conditions", "Approve with co&nditions", "Approve; give the conditions"),
+    ("rejected", "Re&ject", "Send the version back to its author; give the reasons"),
+)
+
+
+def signoff_button(clicked: Callable[[], None], page: QWidget) -> QPushButton:
+    """The assessment page's "Sign off…" button, and its shortcut while the page has focus."""
+    button = QPushButton("Sign &off…")
+    name(
+        button,
+        "Sign off",
+        f"Sign off this version in one of its roles with your identity ({SIGNOFF_KEY})",
+    )
+    button.clicked.connect(clicked)
+    button.hide()
+    shortcut = QShortcut(QKeySequence(SIGNOFF_KEY), page)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(lambda: button.click() if button.isVisible() else None)
+    return button
+
+
+@dataclass(frozen=True)
+class SignoffChoices:
+    """What the dialog offers: the version, the roles still to approve, identities with keys."""
+
+    assessment_id: int
+    title: str
+    version: int
+    roles: tuple[tuple[str, str], ...]  # (key, label)
+    identities: tuple[IdentityView, ...]
+
+
+class SignoffDialog(QDialog):
+    """Choose identity, role and decision; comments where the decision needs them."""
+
+    def __init__(self, choices: SignoffChoices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from ccassure.services.identities import KEY_FILE
+
+        self.choices = choices
+        self.setWindowTitle(f"Sign off {choices.title}, version {choices.version}")
+        name(self, "Sign off", f"Sign off {choices.title}, version {choices.version}")
+        form = QFormLayout(self)
+        self.identity = QComboBox()
+        for view in choices.identities:
+            where = "key file" if view.key == KEY_FILE else "OS keyring"
+            self.identity.addItem(f"{view.name} — {view.role} ({where})", view.fingerprint)
+        self.role = QComboBox()
+        for key, label in choices.roles:
+            self.role.addItem(label, key)
+        self.decisions = QButtonGroup(self)
+        box = QGroupBox("Decision")
+        name(box, "Decision")
+        column = QVBoxLayout(box)
+        for number, (_decision, text, description) in enumerate(DECISIONS):
+            radio = QRadioButton(text)
+            name(radio, text.replace("&", ""), description)
+            self.decisions.addButton(radio, number)
+            column.addWidget(radio)
+        self.decisions.button(0).setChecked(True)
+        self.comments = QPlainTextEdit()
+        self.comments.setTabChangesFocus(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_files = {v.fingerprint for v in choices.identities if v.key == KEY_FILE}
+        rows = (
+            ("&Identity:", self.identity, "Identity", "Who signs: your certificate and key"),
+            ("&Role:", self.role, "Role", "The template's role you sign in (not yet approved)"),
+            ("&Comments:", self.comments, "Comments", "Required for conditions or a rejection"),
+            ("Pass&phrase:", self.passphrase, "Passphrase", "Of the identity's key file"),
+        )
+        for label, widget, accessible, description in rows:
+            name(widget, accessible, description)
+            form.addRow(label, widget)
+            if widget is self.role:
+                form.addRow(box)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        name(self.problem, "Problem", "Why the sign-off cannot go ahead yet")
+        form.addRow(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.sign_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_button.setText("&Sign")
+        name(self.sign_button, "Sign", "Sign your decision with your identity's key")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        name(cancel, "Cancel", "Close without signing")
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.form = form
+        self.identity.currentIndexChanged.connect(lambda _index: self._key_file_shown())
+        self._key_file_shown()
+        self.identity.setFocus()
+
+    def _key_file_shown(self) -> None:
+        needed = self.identity.currentData() in self.key_files
+        self.form.setRowVisible(self.passphrase, needed)
+
+    def decision(self) -> Decision:
+        return DECISIONS[max(0, self.decisions.checkedId())][0]
+
+    def fingerprint(self) -> str:
+        return str(self.identity.currentData())
+
+    def role_key(self) -> str:
+        return str(self.role.currentData())
+
+    def problem_found(self) -> str:
+        """What must be put right before signing, or "" when it can go ahead."""
+        if self.decision() in NEEDS_COMMENTS and not self.comments.toPlainText().strip():
+            self.comments.setFocus()
+            what = "conditions" if self.decision() == "approved_with_conditions" else "reasons"
+            return f"Give the {what} in the comments."
+        if self.fingerprint() in self.key_files and not self.passphrase.text():
+            self.passphrase.setFocus()
+            return "Give the passphrase of your key file."
+        return ""
+
+    def say(self, message: str) -> None:
+        self.problem.setText(message)
+        announce(self.problem, message, assertive=True)
+
+    def busy(self, signing: bool) -> None:
+        self.sign_button.setEnabled(not signing)
+        if signing:
+            self.problem.setText("Signing…")
+            announce(self.problem, "Signing…")
+
+
+class SignoffFlow(QObject):
+    """Load the choices, show the dialog, sign on the write worker, then show the result."""
+
+    def __init__(self, window: MainWindow, assessment_id: int) -> None:
+        super().__init__(window)  # the window keeps it alive until the dialog is done
+        self.window, self.assessment_id = window, assessment_id
+        self.dialog: SignoffDialog | None = None
+
+    def start(self) -> None:
+        context = self.window.context
+        if context is None:
+            return
+        ident = self.assessment_id
+
+        def load(_control: TaskControl) -> SignoffChoices:
+            from ccassure.services.identities import NO_KEY
+
+            summary = context.assessments.summary(ident)
+            usable = tuple(v for v in context.identities.list() if v.key != NO_KEY)
+            roles = tuple(context.signoffs.still_needed(ident))
+            return SignoffChoices(ident, summary.title, summary.version, roles, usable)
+
+        self.window.runner.run("read the sign-off roles", load, self._show, self.window.report)
+
+    def _show(self, choices: SignoffChoices) -> None:
+        if not choices.identities:
+            self.window.say(
+                "No identity with a key on this computer: create one first "
+                "(ccassure identity create, or import your organisation's PKCS#12 file)"
+            )
+            return
+        if not choices.roles:
+            self.window.say("Every required role has signed off this version")
+            return
+        self.dialog = SignoffDialog(choices, self.window)
+        self.dialog.buttons.accepted.connect(self._sign)
+        self.dialog.finished.connect(lambda _result: self._done())
+        self.dialog.open()
+
+    def _done(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.deleteLater()
+
+    def _sign(self) -> None:
+        dialog, context = self.dialog, self.window.context
+        if dialog is None or context is None:
+            return
+        problem = dialog.problem_found()
+        if problem:
+            dialog.say(problem)
+            return
+        ident, role, decision = self.assessment_id, dialog.role_key(), dialog.decision()
+        comments, fingerprint = dialog.comments.toPlainText(), dialog.fingerprint()
+        passphrase = dialog.passphrase.text()
+        dialog.busy(True)
+
+        def sign(_control: TaskControl) -> SignoffOutcome:
+            return context.signoffs.sign_off(
+                ident, role, decision, comments, fingerprint, lambda _prompt: passphrase
+            )
+
+        self.window.runner.run("sign off", sign, self._signed, self._failed, write=True)
+
+    def _signed(self, outcome: SignoffOutcome) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+        self.window.refresh()
+        self.window.open_assessment(self.assessment_id)
+        self.window.say(outcome.message())
+
+    def _failed(self, error: BaseException) -> None:
+        if self.dialog is None or not self.dialog.isVisible():
+            self.window.report(error)
+            return
+        self.dialog.busy(False)
+        self.dialog.say(f"Not signed: {error}")
+
+
+def start_signoff(window: MainWindow, assessment_id: int) -> SignoffFlow:
+    """Open the sign-off dialog for a version in review (kept on the window while it runs)."""
+    flow = SignoffFlow(window, assessment_id)
+    flow.start()
+    return flow
