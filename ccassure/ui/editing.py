@@ -253,7 +253,7 @@ class EditingController(QObject):
 
     def _submitted(self, assessment_id: int) -> None:
         self.window.say("Submitted for review")
-        self.window.refresh()
+        self.window.refresh(quiet=True)
         self.edit(assessment_id)
 
     def _leave(self) -> None:

@@ -208,15 +208,20 @@ class MainWindow(QMainWindow):
         if fallback is not None and self.context is None:
             fallback()
 
-    def refresh(self) -> None:
+    def refresh(self, quiet: bool = False) -> None:
+        """Read the store again; `quiet` when another announcement is on its way."""
         context = self.context
         if context is None:
             return
         today = self._today()
-        self.runner.run("read the store", lambda _control: _read(context, today), self._loaded)
+        self.runner.run(
+            "read the store",
+            lambda _control: _read(context, today),
+            lambda result: self._loaded(result, quiet),
+        )
         self.lists.refresh_actions()
 
-    def _loaded(self, result: tuple[Any, Dashboard]) -> None:
+    def _loaded(self, result: tuple[Any, Dashboard], quiet: bool = False) -> None:
         summaries, data = result
         programme = summaries[0].programme if summaries else "No assessments yet"
         self.dashboard.show_dashboard(data, programme)
@@ -227,9 +232,11 @@ class MainWindow(QMainWindow):
                 self.dashboard.matrix_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.dashboard_shown.emit()
         self.navigation.load(summaries, data.today)
-        self.say(f"{len(summaries)} assessments loaded")
+        if not quiet:
+            self.say(f"{len(summaries)} assessments loaded")
 
-    def open_assessment(self, assessment_id: int) -> None:
+    def open_assessment(self, assessment_id: int, announce: str = "") -> None:
+        """Show an assessment read-only; `announce` is said once it shows (else its title)."""
         context = self.context
         if context is None:
             return
@@ -244,17 +251,21 @@ class MainWindow(QMainWindow):
 
         token = self.new_request()
         self.runner.run(
-            "open an assessment", load, lambda result: self._assessment_loaded(result, token)
+            "open an assessment",
+            load,
+            lambda result: self._assessment_loaded(result, token, announce),
         )
 
-    def _assessment_loaded(self, result: tuple[int, str, str, str], token: int) -> None:
+    def _assessment_loaded(
+        self, result: tuple[int, str, str, str], token: int, announce: str = ""
+    ) -> None:
         if not self.is_latest(token):
             return  # the user has asked for something else since
         assessment_id, title, html, status = result
         self.assessment.show_html(assessment_id, title, html, status)
         self.go_to(self.assessment, self.assessment.view)
         self.navigation.select(assessment_id)
-        self.say(f"Opened {title}")
+        self.say(announce or f"Opened {title}")
 
     def open_items(self, query: ItemQuery) -> None:
         self.lists.open_items(query)

@@ -234,9 +234,8 @@ class SignoffFlow(QObject):
     def _signed(self, outcome: SignoffOutcome) -> None:
         if self.dialog is not None:
             self.dialog.accept()
-        self.window.refresh()
-        self.window.open_assessment(self.assessment_id)
-        self.window.say(outcome.message())
+        self.window.refresh(quiet=True)
+        self.window.open_assessment(self.assessment_id, announce=outcome.message())
 
     def _failed(self, error: BaseException) -> None:
         if self.dialog is None or not self.dialog.isVisible():
