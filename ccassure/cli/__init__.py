@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.identity import add_parser as add_identity_parser
 
     add_identity_parser(command)
+    from ccassure.cli.export import add_parsers as add_export_parsers
+
+    add_export_parsers(command)
     return parser
 
 
@@ -131,6 +134,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             context.close()
     context = build_context(paths, mode=mode)
     try:
+        if name in ("export", "summary"):
+            from ccassure.cli.export import run as run_export
+
+            return run_export(name, args, context)
         return commands.with_store(name, args, context)
     finally:
         context.close()

@@ -1,4 +1,4 @@
-"""What a report says, independent of how it is drawn: the contract between content and renderers."""
+"""What a report says, apart from how it is drawn: the contract between content and renderers."""
 
 from __future__ import annotations
 

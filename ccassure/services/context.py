@@ -18,9 +18,11 @@ from ccassure.store.store import Store
 
 if TYPE_CHECKING:
     from ccassure.services.evaluation import EvaluationService
+    from ccassure.services.governance import GovernanceService
     from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
+    from ccassure.services.reports import ReportService
 
 
 def load_template_set(paths: AppPaths) -> TemplateSet:
@@ -62,6 +64,18 @@ class Context:
         from ccassure.services.identities import IdentityService
 
         return IdentityService(self.store, self.paths.data_dir, self.actor)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from ccassure.services.reports import ReportService, plain_views
+
+        return ReportService(self.assessments, plain_views(self.assessments))
+
+    @cached_property
+    def governance(self) -> GovernanceService:
+        from ccassure.services.governance import GovernanceService
+
+        return GovernanceService(self.assessments, self.reports.signoff_views)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
