@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ccassure.domain.conformance import LEVELS, TERM_LABELS
+from ccassure.domain.conformance import LEVELS, TERM_LABELS, Term
 from ccassure.domain.document import AssessmentDocument
 from ccassure.domain.reporting.accessibility import UNRESOLVED
 from ccassure.domain.reporting.build import report_inputs
