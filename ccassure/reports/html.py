@@ -18,13 +18,13 @@ table{border-collapse:collapse;margin:1rem 0;width:100%}
 caption{text-align:left;font-weight:700;padding:.25rem 0}
 th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#e8e8e8}
-td{white-space:pre-line;overflow-wrap:anywhere}
+td{white-space:pre-line;overflow-wrap:break-word}
 dl{display:grid;grid-template-columns:minmax(10rem,max-content) 1fr;gap:.25rem 1rem}
 dt{font-weight:700}dd{margin:0;white-space:pre-line;overflow-wrap:anywhere}
 p{white-space:pre-line}
 p.note{color:#3d3d3d;font-style:italic}
 p.warning{border-left:.4rem solid #b00020;padding-left:.75rem;font-weight:700}
-table.heatmap td{text-align:center}
+table.heatmap{width:auto}table.heatmap td{text-align:center;min-width:7rem}
 td.rating-low{background:#d9f0d3}td.rating-medium{background:#fde9b5}
 td.rating-high{background:#f6c3c3}
 nav ol{padding-left:1.5rem}

@@ -216,9 +216,15 @@ def signoff_sentence(inputs: ReportInputs) -> str:
         return "No sign-off is recorded for this version."
     states = [v.state_text.lower() for v in views if v.state != "valid"]
     text = f"{plural(len(views), 'sign-off')} recorded"
-    if states:
+    if states and len(set(states)) == 1 and len(states) == len(views):
+        text += (
+            f", {'both' if len(views) == 2 else 'all'} {states[0]}"
+            if len(views) > 1
+            else f", {states[0]}"
+        )
+    elif states:
         counted = {s: states.count(s) for s in dict.fromkeys(states)}
-        text += " (" + "; ".join(f"{n}: {s}" for s, n in counted.items()) + ")"
+        text += " (" + "; ".join(f"{n} {s}" for s, n in counted.items()) + ")"
     text += "."
     if missing:
         text += f" Still to sign off: {joined(missing)}."
@@ -298,7 +304,7 @@ def signoff_section(inputs: ReportInputs) -> Section:
     if rows:
         blocks.append(
             Table(
-                "Sign-off",
+                "Sign-offs of this version, by role",
                 ("Role", "Name and position", "Decision", "Signed", "Comments", "State"),
                 rows,
                 (2.2, 2.4, 1.4, 1.4, 3.4, 2.0),
@@ -326,7 +332,7 @@ def history_section(inputs: ReportInputs) -> Section:
     if not rows:
         return Section("Version history", (Text("No earlier versions."),))
     table = Table(
-        "Version history",
+        "Every version of this assessment",
         ("Version", "Status", "Created on", "Sign-offs", "Seal (first 12 hex digits)"),
         rows,
         (1.0, 1.6, 1.8, 1.2, 2.4),
