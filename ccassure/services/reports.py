@@ -80,13 +80,13 @@ class ReportService:
 
         check_target(self.assessments.store.path, path, force)
         report = self.report(assessment_id)
-        text = render_html(report)
-
-        def write(temporary: Path) -> int:
-            return temporary.write_text(text, encoding="utf-8")
-
-        write_whole(path, write)
+        self.save_html(render_html(report), path, force)
         return report
+
+    def save_html(self, text: str, path: Path, force: bool = False) -> None:
+        """Write an already rendered report (the preview's) the same way."""
+        check_target(self.assessments.store.path, path, force)
+        write_whole(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
     def export(self, assessment_id: int, fmt: str, path: Path, force: bool = False) -> Report:
         if fmt not in FORMATS:

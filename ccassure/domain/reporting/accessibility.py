@@ -196,7 +196,7 @@ def issue_sentence(issues: Sequence[Issue]) -> str:
     if not issues:
         return "No issues are logged."
     severities: Counter[str] = Counter(i.severity for i in issues)
-    parts = [f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s]]
+    parts = [f"{severities[s]:,} {s}" for s in SEVERITY_ORDER if severities[s]]
     open_ones = sum(1 for i in issues if i.status in UNRESOLVED)
     return (
         f"{plural(len(issues), 'issue')} logged ({joined(parts)}); {open_ones:,} still open or "

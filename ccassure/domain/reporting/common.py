@@ -163,6 +163,7 @@ def checklist_section(
     blocks: list[Block] = []
     if done is not None and not done.applies:
         blocks.append(Text(applies_text(inputs, section), "note"))
+        # Answers given before the section stopped applying stay on the record.
         shown = [i for i in shown if inputs.value(i.key) or i.key.startswith("custom.")]
     else:
         blocks.append(Text(progress_text(done), "note"))
