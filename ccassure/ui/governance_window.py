@@ -134,4 +134,6 @@ def open_governance(window: MainWindow) -> GovernanceWindow | None:
     found = GovernanceWindow(window, window.context)
     found.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     found.show()
+    found.raise_()
+    found.activateWindow()
     return found

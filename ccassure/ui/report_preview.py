@@ -142,4 +142,6 @@ def open_report_preview(window: MainWindow) -> ReportPreview | None:
     preview = ReportPreview(window, window.context, ident)
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     preview.show()
+    preview.raise_()
+    preview.activateWindow()
     return preview
