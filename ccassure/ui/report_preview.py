@@ -96,7 +96,10 @@ class ReportPreview(QDialog):
         self.setWindowTitle(f"Preview report — {self.title}")
         name(self.view, f"Report: {self.title}", "The report, read-only")
         self.save_button.setEnabled(True)
-        self._say(f"Report of {self.title}: {sections} sections. Tab moves to Save as HTML.")
+        self._say(
+            f"Report of {self.title}: {sections} sections. "
+            "Tab moves through the contents, then to Save as HTML."
+        )
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _failed(self, error: BaseException) -> None:
