@@ -74,8 +74,10 @@ def at_matrix(inputs: ReportInputs) -> Section:
     known = set(samples)
     unresolved: Counter[tuple[str, str]] = Counter()
     every: Counter[str] = Counter()
+    keys: dict[tuple[str, str], str] = {}  # thousands of issues share a few combinations
     for issue in inputs.document.issues:
-        key = _combination_key(baseline, issue)
+        seen = (issue.assistive_tech, issue.at_version)
+        key = keys.get(seen) or keys.setdefault(seen, _combination_key(baseline, issue))
         every[key] += 1
         if issue.status in UNRESOLVED:
             unresolved[(key, issue.screen if issue.screen in known else "")] += 1

@@ -14,6 +14,7 @@ from ccassure.domain.reporting.words import (
     NOT_ANSWERED,
     date_text,
     joined,
+    kind_phrase,
     long_date,
     plural,
     short_hash,
@@ -241,7 +242,7 @@ def executive_summary(inputs: ReportInputs, sentences: Sequence[str]) -> Section
     header = inputs.document.assessment
     state = inputs.state
     opening = (
-        f"This is version {header.version} of the {KIND_LABELS.get(header.kind, header.kind)} "
+        f"This is version {header.version} of the {kind_phrase(header.kind)} "
         f"for {header.component.name} ({header.programme.name}). Its status is "
         f"{status_label(header.status).lower()}; review is due {long_date(header.review_due)}."
     )

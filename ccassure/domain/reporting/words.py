@@ -33,6 +33,12 @@ DECISION_LABELS: dict[str, str] = {
 NOT_ANSWERED = "Not answered"
 
 
+def kind_phrase(kind: str) -> str:
+    """The kind as it reads mid-sentence: 'Data Protection Impact Assessment', 'supplier …'."""
+    label = KIND_LABELS.get(kind, kind)
+    return label if kind in ("dpia", "eia") else label[:1].lower() + label[1:]
+
+
 def long_date(day: date | None, missing: str = "not set") -> str:
     """'3 March 2025'."""
     return f"{day.day} {day:%B %Y}" if day else missing
