@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.signoff import add_parser as add_signoff_parser
 
     add_signoff_parser(command)
+    from ccassure.cli.export import add_parsers as add_export_parsers
+
+    add_export_parsers(command)
     return parser
 
 
@@ -145,6 +148,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             from ccassure.cli.signoff import run as run_signoff
 
             return run_signoff(name, args, context)
+        if name in ("export", "summary"):
+            from ccassure.cli.export import run as run_export
+
+            return run_export(name, args, context)
         return commands.with_store(name, args, context)
     finally:
         context.close()

@@ -18,9 +18,11 @@ from ccassure.store.store import Store
 
 if TYPE_CHECKING:
     from ccassure.services.evaluation import EvaluationService
+    from ccassure.services.governance import GovernanceService
     from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
+    from ccassure.services.reports import ReportService
     from ccassure.services.signoffs import SignoffService
 
 
@@ -69,6 +71,18 @@ class Context:
         from ccassure.services.signoffs import SignoffService
 
         return SignoffService(self.assessments, self.identities, self.store, self.actor)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from ccassure.services.reports import ReportService
+
+        return ReportService(self.assessments, self.signoffs.views_of)
+
+    @cached_property
+    def governance(self) -> GovernanceService:
+        from ccassure.services.governance import GovernanceService
+
+        return GovernanceService(self.assessments, self.signoffs.views)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""

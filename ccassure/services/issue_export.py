@@ -51,25 +51,27 @@ class IssueExportService:
                 "only accessibility assessments have an issue log"
             )
         path = Path(path)
-        self._check_target(path, force)
+        check_target(self.store.path, path, force)
         writer = _writer(fmt)
         with IssueLogReader(self.store.reader()).snapshot(assessment_id) as log:
             entries = _reporting(log, progress)
-            return _write_whole(path, lambda temporary: writer(entries, temporary))
+            return write_whole(path, lambda temporary: writer(entries, temporary))
 
-    def _check_target(self, path: Path, force: bool) -> None:
-        folder = path.parent
-        if not folder.exists():
-            raise ServiceError(f"{folder}: no such folder", "missing")
-        if not folder.is_dir():
-            raise ServiceError(f"{folder}: is not a folder")
-        if path.is_dir():
-            raise ServiceError(f"{path}: is a folder; give a file name")
-        store = self.store.path.resolve()
-        if path.resolve() in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
-            raise ServiceError(f"{path}: is the store itself; choose another file")
-        if (path.exists() or path.is_symlink()) and not force:
-            raise ServiceError(f"{path}: already exists; use --force to replace it", "exists")
+
+def check_target(store: Path, path: Path, force: bool) -> None:
+    """Refuse a missing folder, a folder, the store itself, or an existing file without force."""
+    folder = path.parent
+    if not folder.exists():
+        raise ServiceError(f"{folder}: no such folder", "missing")
+    if not folder.is_dir():
+        raise ServiceError(f"{folder}: is not a folder")
+    if path.is_dir():
+        raise ServiceError(f"{path}: is a folder; give a file name")
+    store = store.resolve()
+    if path.resolve() in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
+        raise ServiceError(f"{path}: is the store itself; choose another file")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise ServiceError(f"{path}: already exists; use --force to replace it", "exists")
 
 
 def _writer(fmt: str) -> Writer:
@@ -93,7 +95,7 @@ def _reporting(log: IssueLog, progress: Progress | None) -> Iterator[IssueLogEnt
     progress(done, log.total)
 
 
-def _write_whole(path: Path, write: Callable[[Path], int]) -> int:
+def write_whole(path: Path, write: Callable[[Path], int]) -> int:
     """Write a temporary file in the target's folder, flush it to disk, then rename it over
     the target: a reader sees the old file or the new one, never half of one."""
     folder = path.parent

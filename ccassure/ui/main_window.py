@@ -339,6 +339,16 @@ class MainWindow(QMainWindow):
 
         open_template_library(self)
 
+    def preview_report(self) -> None:
+        from ccassure.ui.report_preview import open_report_preview
+
+        open_report_preview(self)
+
+    def show_governance(self) -> None:
+        from ccassure.ui.governance_window import open_governance
+
+        open_governance(self)
+
     def _search(self, text: str, done: Callable[[list[ItemRow]], None]) -> None:
         context = self.context
         if context is not None:
