@@ -1,0 +1,178 @@
+"""Report blocks and sections as reportlab flowables: text, facts, tables, heat maps, headings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+
+from ccassure.domain.report import Block, Facts, HeatMap, Report, Section, Table, Text
+from ccassure.reports.fonts import FontSet
+from ccassure.reports.heatmap import heat_map_drawing
+from ccassure.reports.pdf_frame import Heading, OutlineEntry
+from ccassure.reports.pdf_progress import ProgressMark, ProgressTracker, block_units
+from ccassure.reports.pdf_styles import CELL_PADDING, CELL_SIZE, PdfStyles
+from ccassure.reports.pdf_tables import PagedTable
+from ccassure.reports.pdf_text import one_line, paragraph_markup
+
+HEADING_ROOM = 90.0
+CAPTION_ROOM = 70.0
+NATURAL_SAMPLE = 200
+FACT_LABEL_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every block needs: styles, the body frame's size, and the progress tracker."""
+
+    styles: PdfStyles
+    width: float
+    frame_height: float
+    tracker: ProgressTracker
+
+
+def cover_flowables(report: Report, layout: Layout) -> list[Flowable]:
+    styles = layout.styles
+    pairs = [
+        ("Programme", report.programme),
+        ("Component", report.component),
+        ("Version", str(report.version)),
+        ("Status", report.status),
+        ("Generated", report.generated_on),
+        ("Protective marking", report.marking),
+        *report.cover,
+        ("Content hash (SHA-256)", report.content_hash),
+    ]
+    return [
+        Spacer(1, 30 * 2.835),
+        Paragraph(paragraph_markup(report.kind_label), styles.cover_kind),
+        Paragraph(paragraph_markup(report.title), styles.cover_title),
+        _facts_table(pairs, layout, tracked=False),
+        PageBreak(),
+    ]
+
+
+def section_flowables(
+    section: Section, level: int, layout: Layout, keys: Iterator[str]
+) -> list[Flowable]:
+    """A heading (bookmarked at `level`), the section's blocks, then its children one level down."""
+    heading = Heading(paragraph_markup(section.title), layout.styles.heading(level))
+    heading.outline = OutlineEntry(one_line(section.title) or "Untitled", level, next(keys))
+    flowables: list[Flowable] = [CondPageBreak(HEADING_ROOM), heading]
+    for block in section.blocks:
+        flowables += block_flowables(block, layout)
+    for child in section.children:
+        flowables += section_flowables(child, level + 1, layout, keys)
+    return flowables
+
+
+def block_flowables(block: Block, layout: Layout) -> list[Flowable]:
+    """The block's flowables, ending with a mark that counts it as done."""
+    if isinstance(block, Text):
+        flowables = _text(block, layout.styles)
+    elif isinstance(block, Facts):
+        flowables = [_facts_table(block.pairs, layout, tracked=False), Spacer(1, 8)]
+    elif isinstance(block, Table):
+        return _table(block, layout)
+    elif isinstance(block, HeatMap):
+        flowables = _heat_map(block, layout)
+    return [*flowables, ProgressMark(layout.tracker, block_units(block))]
+
+
+def _text(text: Text, styles: PdfStyles) -> list[Flowable]:
+    if not text.text.strip():
+        return []
+    markup = paragraph_markup(text.text)
+    if text.tone == "warning":
+        return [Paragraph(f"<b>Warning:</b> {markup}", styles.warning)]
+    return [Paragraph(markup, styles.note if text.tone == "note" else styles.body)]
+
+
+def _facts_table(
+    pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], layout: Layout, *, tracked: bool
+) -> Flowable:
+    label_width = layout.width * FACT_LABEL_SHARE
+    return PagedTable(
+        None,
+        [(label, value) for label, value in pairs],
+        [label_width, layout.width - label_width],
+        layout.styles.fonts,
+        label_column=True,
+        frame_height=layout.frame_height,
+        tracker=layout.tracker if tracked else None,
+    )
+
+
+def _table(table: Table, layout: Layout) -> list[Flowable]:
+    flowables: list[Flowable] = [CondPageBreak(CAPTION_ROOM)]
+    if table.caption.strip():
+        flowables.append(Paragraph(paragraph_markup(table.caption), layout.styles.caption))
+    units = block_units(table)
+    if not table.headings:
+        return [*flowables, ProgressMark(layout.tracker, units)]
+    headings = table.headings
+    rows = table.rows or [("None recorded.",) + ("",) * (len(headings) - 1)]
+    flowables.append(
+        PagedTable(
+            headings,
+            rows,
+            column_widths(table, layout.width, layout.styles.fonts),
+            layout.styles.fonts,
+            frame_height=layout.frame_height,
+            tracker=layout.tracker,
+            units=units,
+        )
+    )
+    return [*flowables, Spacer(1, 10)]
+
+
+def column_widths(table: Table, width: float, fonts: FontSet) -> list[float]:
+    """The given relative widths scaled to the frame, or widths that fit the text.
+
+    Without given widths, every column gets at least its longest word (as HTML tables do) and
+    the rest of the width goes to the columns in proportion to how much longer their text is.
+    """
+    count = len(table.headings)
+    given = table.widths
+    if given and len(given) == count and all(math.isfinite(w) and w > 0 for w in given):
+        return [width * weight / sum(given) for weight in given]
+    sample = [table.headings, *table.rows[:NATURAL_SAMPLE]]
+    least, most = [], []
+    for index in range(count):
+        texts = [(row[index] if index < len(row) else "", row is table.headings) for row in sample]
+        least.append(min(max(_widest(texts, words=True, fonts=fonts), 1.0), width * 0.3))
+        most.append(max(_widest(texts, words=False, fonts=fonts), least[-1]))
+    if sum(most) <= width:
+        return [width * w / sum(most) for w in most]
+    if sum(least) >= width:
+        return [width * w / sum(least) for w in least]
+    spare, stretch = width - sum(least), sum(most) - sum(least)
+    return [low + spare * (high - low) / stretch for low, high in zip(least, most, strict=True)]
+
+
+def _widest(texts: list[tuple[str, bool]], *, words: bool, fonts: FontSet) -> float:
+    """The widest word (or line) among cell texts, with the cell's padding."""
+    widest = 0.0
+    for text, bold in texts:
+        font = fonts.bold if bold else fonts.regular
+        pieces = text.split() if words else text.splitlines()
+        for piece in pieces:
+            widest = max(widest, stringWidth(piece, font, CELL_SIZE))
+    return widest + 2 * CELL_PADDING + 1
+
+
+def _heat_map(heat_map: HeatMap, layout: Layout) -> list[Flowable]:
+    drawing = heat_map_drawing(heat_map, layout.styles.fonts, layout.width)
+    room = layout.frame_height - 40
+    if drawing.height > room:
+        factor = room / drawing.height
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
+    parts: list[Flowable] = []
+    if heat_map.caption.strip():
+        parts.append(Paragraph(paragraph_markup(heat_map.caption), layout.styles.caption))
+    parts += [drawing, Spacer(1, 12)]
+    return [KeepTogether(parts)]
