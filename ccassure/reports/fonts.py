@@ -30,13 +30,11 @@ def register_fonts(font_dir: Path) -> FontSet:
     """Register DejaVu Sans (regular and bold) once per process; later calls reuse it."""
     registered = set(pdfmetrics.getRegisteredFontNames())
     for suffix, file_name in FILES.items():
-        name = FAMILY + suffix
-        if name in registered:
-            continue
         path = font_dir / file_name
         if not path.is_file():
             raise FontMissingError(f"the report font {file_name} is missing from {font_dir}")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        if FAMILY + suffix not in registered:
+            pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(path)))
     fonts = FontSet(regular=FAMILY, bold=FAMILY + "-Bold")
     pdfmetrics.registerFontFamily(
         FAMILY, normal=fonts.regular, bold=fonts.bold, italic=fonts.regular, boldItalic=fonts.bold

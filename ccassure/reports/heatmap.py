@@ -76,7 +76,7 @@ def heat_map_drawing(heat_map: HeatMap, fonts: FontSet, width: float) -> Drawing
     grid_bottom = legend_height + 10 + TITLE_BAND + label_band
     height = grid_bottom + rows * CELL_HEIGHT + 4
 
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts.regular, initialFontSize=LABEL_SIZE)
     drawing.add(legend)
     for row in range(rows):
         top = height - 4 - row * CELL_HEIGHT

@@ -54,6 +54,7 @@ def render_pdf(report: Report, font_dir: Path, progress: Progress | None = None)
         creator=CREATOR,
         lang=report.language,
         displayDocTitle=1,
+        initialFontName=fonts.regular,
         invariant=0,
     )
     tracker.start()
