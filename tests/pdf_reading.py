@@ -76,7 +76,9 @@ def outline_tree(reader: PdfReader) -> list[tuple[str, int, list[Any]]]:
                 title, page, _ = tree[-1]
                 tree[-1] = (title, page, walk(item))
             else:
-                tree.append((item.title, reader.get_destination_page_number(item), []))
+                target = reader.get_destination_page_number(item)
+                assert target is not None, f"bookmark {item.title!r} points at no page"
+                tree.append((item.title, target, []))
         return tree
 
     return walk(reader.outline)

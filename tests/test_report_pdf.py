@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -164,8 +165,9 @@ def test_metadata_and_language(tmp_path: Path) -> None:
     assert meta.subject == "Privacy risks of the mobile data terminal"
     assert "Data Protection Impact Assessment" in str(meta.get("/Keywords"))
     assert meta.creator == "ccassure"
-    assert reader.trailer["/Root"]["/Lang"] == "cy-GB"
-    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+    catalog: Any = reader.root_object
+    assert catalog["/Lang"] == "cy-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
 def test_cover_shows_the_report_facts_and_content_hash(sample_pdf: Path) -> None:

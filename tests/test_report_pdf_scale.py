@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -61,7 +62,7 @@ def test_ten_thousand_issue_rows_with_header_on_every_page_and_progress(tmp_path
     assert len(totals) == 1
     total = totals.pop()
     assert calls[0] == (0, total) and calls[-1] == (total, total)
-    assert all(a[0] < b[0] for a, b in zip(calls, calls[1:], strict=False))
+    assert all(a[0] < b[0] for a, b in itertools.pairwise(calls))
     assert total >= 50 and len(calls) >= 50
 
 
