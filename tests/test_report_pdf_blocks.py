@@ -143,3 +143,23 @@ def test_empty_and_ragged_tables_and_odd_characters(tmp_path: Path) -> None:
     assert "overflow-d" not in page
     assert "No columns" in page
     assert "bell nul tab here ? crlf next" in page
+
+
+def test_heat_map_taller_than_a_page_is_shrunk_onto_one_page(tmp_path: Path) -> None:
+    size = 20
+    big = HeatMap(
+        caption="Big",
+        row_labels=tuple(f"Row {r}" for r in range(size)),
+        column_labels=tuple(f"Col {c}" for c in range(size)),
+        counts=tuple(tuple(1000 + r * size + c for c in range(size)) for r in range(size)),
+        ratings=tuple(
+            tuple("low" if (r + c) % 2 else "high" for c in range(size)) for r in range(size)
+        ),
+        rating_labels=(("low", "Low"), ("high", "High")),
+    )
+    path = write_pdf(with_sections(Section("Risks", (Text("Before."), big))), tmp_path)
+    texts = page_texts(path)
+    holding = [i for i, text in enumerate(texts) if "1000" in text.split()]
+    assert len(holding) == 1
+    words = set(texts[holding[0]].split())
+    assert {str(1000 + n) for n in range(size * size)} <= words

@@ -165,31 +165,29 @@ def _add_cell(
     ink = text_colour_on(fill)
     drawing.add(_rect(x, y, width, CELL_HEIGHT, fill, colors.white, 1.5))
     centre = x + width / 2
-    drawing.add(
-        String(
-            centre,
-            y + CELL_HEIGHT / 2 + 1,
-            count,
-            fontName=fonts.bold,
-            fontSize=13,
-            fillColor=ink,
-            textAnchor="middle",
+    for text, font, size, baseline in (
+        (count, fonts.bold, 13.0, y + CELL_HEIGHT / 2 + 1),
+        (word, fonts.regular, 7.0, y + 6),
+    ):
+        size = _fitting_size(text, font, size, width - 4)
+        drawing.add(
+            String(
+                centre,
+                baseline,
+                text,
+                fontName=font,
+                fontSize=size,
+                fillColor=ink,
+                textAnchor="middle",
+            )
         )
-    )
-    size = 7.0
-    while size > 4 and stringWidth(word, fonts.regular, size) > width - 4:
+
+
+def _fitting_size(text: str, font: str, size: float, width: float) -> float:
+    """The largest size up to `size` (and no smaller than 4 points) at which text fits."""
+    while size > 4 and stringWidth(text, font, size) > width:
         size -= 0.5
-    drawing.add(
-        String(
-            centre,
-            y + 6,
-            word,
-            fontName=fonts.regular,
-            fontSize=size,
-            fillColor=ink,
-            textAnchor="middle",
-        )
-    )
+    return size
 
 
 def _legend(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
 from ccassure.domain.report import Block, Facts, HeatMap, Report, Section, Table, Text
 from ccassure.reports.fonts import FontSet
@@ -19,7 +19,10 @@ from ccassure.reports.pdf_tables import PagedTable
 from ccassure.reports.pdf_text import one_line, paragraph_markup
 
 HEADING_ROOM = 90.0
-CAPTION_ROOM = 70.0
+HEADING_HEIGHT = 36.0
+CAPTION_HEIGHT = 20.0
+KEEP_TOGETHER_ROWS = 12
+OPENING_ROWS = 2
 NATURAL_SAMPLE = 200
 FACT_LABEL_SHARE = 0.3
 
@@ -50,7 +53,7 @@ def cover_flowables(report: Report, layout: Layout) -> list[Flowable]:
         Spacer(1, 30 * 2.835),
         Paragraph(paragraph_markup(report.kind_label), styles.cover_kind),
         Paragraph(paragraph_markup(report.title), styles.cover_title),
-        _facts_table(pairs, layout, tracked=False),
+        _facts_table(pairs, layout),
         PageBreak(),
     ]
 
@@ -61,9 +64,11 @@ def section_flowables(
     """A heading (bookmarked at `level`), the section's blocks, then its children one level down."""
     heading = Heading(paragraph_markup(section.title), layout.styles.heading(level))
     heading.outline = OutlineEntry(one_line(section.title) or "Untitled", level, next(keys))
-    flowables: list[Flowable] = [CondPageBreak(HEADING_ROOM), heading]
-    for block in section.blocks:
-        flowables += block_flowables(block, layout)
+    body = [flowable for block in section.blocks for flowable in block_flowables(block, layout)]
+    room = HEADING_ROOM
+    if body and isinstance(body[0], CondPageBreak):
+        room = min(max(room, HEADING_HEIGHT + body.pop(0).height), layout.frame_height)
+    flowables: list[Flowable] = [CondPageBreak(room), heading, *body]
     for child in section.children:
         flowables += section_flowables(child, level + 1, layout, keys)
     return flowables
@@ -74,7 +79,8 @@ def block_flowables(block: Block, layout: Layout) -> list[Flowable]:
     if isinstance(block, Text):
         flowables = _text(block, layout.styles)
     elif isinstance(block, Facts):
-        flowables = [_facts_table(block.pairs, layout, tracked=False), Spacer(1, 8)]
+        facts = _facts_table(block.pairs, layout)
+        flowables = [_room_for(facts, 0.0, layout), facts, Spacer(1, 8)]
     elif isinstance(block, Table):
         return _table(block, layout)
     elif isinstance(block, HeatMap):
@@ -91,9 +97,7 @@ def _text(text: Text, styles: PdfStyles) -> list[Flowable]:
     return [Paragraph(markup, styles.note if text.tone == "note" else styles.body)]
 
 
-def _facts_table(
-    pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], layout: Layout, *, tracked: bool
-) -> Flowable:
+def _facts_table(pairs: Sequence[tuple[str, str]], layout: Layout) -> PagedTable:
     label_width = layout.width * FACT_LABEL_SHARE
     return PagedTable(
         None,
@@ -102,31 +106,36 @@ def _facts_table(
         layout.styles.fonts,
         label_column=True,
         frame_height=layout.frame_height,
-        tracker=layout.tracker if tracked else None,
     )
 
 
 def _table(table: Table, layout: Layout) -> list[Flowable]:
-    flowables: list[Flowable] = [CondPageBreak(CAPTION_ROOM)]
+    caption: list[Flowable] = []
     if table.caption.strip():
-        flowables.append(Paragraph(paragraph_markup(table.caption), layout.styles.caption))
+        caption.append(Paragraph(paragraph_markup(table.caption), layout.styles.caption))
     units = block_units(table)
     if not table.headings:
-        return [*flowables, ProgressMark(layout.tracker, units)]
+        return [*caption, ProgressMark(layout.tracker, units)]
     headings = table.headings
     rows = table.rows or [("None recorded.",) + ("",) * (len(headings) - 1)]
-    flowables.append(
-        PagedTable(
-            headings,
-            rows,
-            column_widths(table, layout.width, layout.styles.fonts),
-            layout.styles.fonts,
-            frame_height=layout.frame_height,
-            tracker=layout.tracker,
-            units=units,
-        )
+    grid = PagedTable(
+        headings,
+        rows,
+        column_widths(table, layout.width, layout.styles.fonts),
+        layout.styles.fonts,
+        frame_height=layout.frame_height,
+        tracker=layout.tracker,
+        units=units,
     )
-    return [*flowables, Spacer(1, 10)]
+    room = _room_for(grid, CAPTION_HEIGHT if caption else 0.0, layout)
+    return [room, *caption, grid, Spacer(1, 10)]
+
+
+def _room_for(grid: PagedTable, above: float, layout: Layout) -> Flowable:
+    """A page break unless the space left holds a short table whole, or a long one's opening."""
+    rows = grid.row_count
+    opening = grid.opening_height(rows if rows <= KEEP_TOGETHER_ROWS else OPENING_ROWS)
+    return CondPageBreak(min(above + opening, layout.frame_height))
 
 
 def column_widths(table: Table, width: float, fonts: FontSet) -> list[float]:
@@ -165,14 +174,15 @@ def _widest(texts: list[tuple[str, bool]], *, words: bool, fonts: FontSet) -> fl
 
 
 def _heat_map(heat_map: HeatMap, layout: Layout) -> list[Flowable]:
+    """Caption and drawing on one page: shrunk if taller than a page, else moved whole."""
     drawing = heat_map_drawing(heat_map, layout.styles.fonts, layout.width)
-    room = layout.frame_height - 40
-    if drawing.height > room:
-        factor = room / drawing.height
+    caption: list[Flowable] = []
+    if heat_map.caption.strip():
+        caption.append(Paragraph(paragraph_markup(heat_map.caption), layout.styles.caption))
+    fits = layout.frame_height - CAPTION_HEIGHT * 2
+    if drawing.height > fits:
+        factor = fits / drawing.height
         drawing.scale(factor, factor)
         drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
-    parts: list[Flowable] = []
-    if heat_map.caption.strip():
-        parts.append(Paragraph(paragraph_markup(heat_map.caption), layout.styles.caption))
-    parts += [drawing, Spacer(1, 12)]
-    return [KeepTogether(parts)]
+    room = CondPageBreak(drawing.height + (CAPTION_HEIGHT if caption else 0.0))
+    return [room, *caption, drawing, Spacer(1, 12)]

@@ -119,6 +119,22 @@ class PagedTable(Flowable):
             result.append(self._from(self._start + consumed))
         return result
 
+    @property
+    def row_count(self) -> int:
+        return len(self._rows) - self._start
+
+    def opening_height(self, rows: int) -> float:
+        """The height of the header and the first `rows` rows: room to ask for before it starts."""
+        last = min(self._start + rows, len(self._rows))
+        heights = [self._row_height(index) for index in range(self._start, last)]
+        if self._header is not None:
+            header_lines = self._wrapped(self._header, bold_columns=len(self._widths))
+            heights.append(_height_of(header_lines))
+        return sum(heights)
+
+    def _row_height(self, index: int) -> float:
+        return _height_of(self._cells(index))
+
     def draw(self) -> None:
         """Never drawn itself: wrap always asks for a split into drawable tables."""
 
@@ -126,13 +142,7 @@ class PagedTable(Flowable):
         data: list[list[str]] = []
         if self._header is not None:
             data.append(self._wrapped(self._header, bold_columns=len(self._widths)))
-        bold_columns = 1 if self._label_column else 0
-        for index in range(self._start, self._start + count):
-            cells = self._wrapped_rows.get(index)
-            if cells is None:
-                cells = self._wrapped(self._rows[index], bold_columns=bold_columns)
-                self._wrapped_rows[index] = cells
-            data.append(cells)
+        data += [self._cells(index) for index in range(self._start, self._start + count)]
         return RLTable(
             data,
             colWidths=self._widths,
@@ -141,6 +151,14 @@ class PagedTable(Flowable):
             splitInRow=int(CELL_LEADING * 2) if split_in_row else 0,
             hAlign="LEFT",
         )
+
+    def _cells(self, index: int) -> list[str]:
+        cells = self._wrapped_rows.get(index)
+        if cells is None:
+            bold_columns = 1 if self._label_column else 0
+            cells = self._wrapped(self._rows[index], bold_columns=bold_columns)
+            self._wrapped_rows[index] = cells
+        return cells
 
     def _wrapped(self, row: Sequence[str], *, bold_columns: int) -> list[str]:
         """Cells as pre-wrapped plain strings: drawn as text, never parsed as markup."""
@@ -174,3 +192,8 @@ class PagedTable(Flowable):
 def _cells_of(table: Flowable) -> list[Any]:
     cells: list[Any] = getattr(table, "_cellvalues", [])
     return cells
+
+
+def _height_of(cells: list[str]) -> float:
+    lines = max((cell.count("\n") + 1 for cell in cells), default=1)
+    return lines * CELL_LEADING + 2 * CELL_PADDING
