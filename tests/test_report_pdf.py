@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,23 @@ def test_cover_shows_the_report_facts_and_content_hash(sample_pdf: Path) -> None
     ):
         assert expected in cover
     assert "Executive summary" not in cover
+
+
+def test_cover_pairs_that_restate_a_fixed_fact_are_not_repeated(tmp_path: Path) -> None:
+    cover = (
+        ("Component", "Mobile data terminal (supplier: Motorola)"),
+        ("Assessment", "Data Protection Impact Assessment"),
+        ("Report generated on", "2026-11-26"),
+        ("Content hash (SHA-256)", "ab12" * 16),
+        ("Open risks", "4"),
+    )
+    path = write_pdf(replace(sample_report(), cover=cover), tmp_path)
+    words = flat(page_texts(path)[0])
+    assert words.count("Component") == 1 and "(supplier: Motorola)" in words
+    assert "Report generated on" not in words and "Assessment Data" not in words
+    assert words.count("ab12" * 16) == 1 and words.index("Content hash") > words.index(
+        "Open risks 4"
+    )
 
 
 def test_unicode_names_print_with_embedded_fonts(sample_pdf: Path) -> None:

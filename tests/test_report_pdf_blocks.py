@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.lib.colors import HexColor
 
-from ccassure.domain.report import HeatMap, Section, Table, Text
+from ccassure.domain.report import Facts, HeatMap, Section, Table, Text
 from ccassure.reports.heatmap import RAMP, UNRATED, text_colour_on
 from tests.pdf_reading import flat, image_count, page_texts, page_words, write_pdf
 from tests.test_report_pdf import heat_map, sample_report
@@ -110,6 +110,7 @@ def test_over_long_words_wrap_in_text_and_cells(tmp_path: Path) -> None:
             (
                 Text(url),
                 Table("Cells", ("Ref", "Link"), [("1", url), ("2", tall)], (1, 1)),
+                Facts((("Short", "fact"), ("Tall", "ж" * 30000), ("After", "the tall one"))),
             ),
         )
     )
@@ -117,6 +118,8 @@ def test_over_long_words_wrap_in_text_and_cells(tmp_path: Path) -> None:
     text = "".join(page_texts(path))
     assert text.count("q") == 10000
     assert text.count("z") == 30000
+    assert text.count("ж") == 30000
+    assert "the tall one" in text
     assert len(PdfReader(path).pages) > 6
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -39,23 +40,45 @@ class Layout:
 
 def cover_flowables(report: Report, layout: Layout) -> list[Flowable]:
     styles = layout.styles
-    pairs = [
+    return [
+        Spacer(1, 30 * 2.835),
+        Paragraph(paragraph_markup(report.kind_label), styles.cover_kind),
+        Paragraph(paragraph_markup(report.title), styles.cover_title),
+        _facts_table(cover_facts(report), layout),
+        PageBreak(),
+    ]
+
+
+def cover_facts(report: Report) -> list[tuple[str, str]]:
+    """The fixed cover facts, then `report.cover`'s own; a cover pair with a fixed fact's label
+    gives its value, and one that restates a fixed fact under a similar label is left out."""
+    facts = (
         ("Programme", report.programme),
         ("Component", report.component),
         ("Version", str(report.version)),
         ("Status", report.status),
         ("Generated", report.generated_on),
         ("Protective marking", report.marking),
-        *report.cover,
         ("Content hash (SHA-256)", report.content_hash),
-    ]
-    return [
-        Spacer(1, 30 * 2.835),
-        Paragraph(paragraph_markup(report.kind_label), styles.cover_kind),
-        Paragraph(paragraph_markup(report.title), styles.cover_title),
-        _facts_table(pairs, layout),
-        PageBreak(),
-    ]
+    )
+    rows = {label.lower(): [label, value] for label, value in facts}
+    known = [*rows.values(), ["Assessment kind", report.kind_label]]
+    extra: list[tuple[str, str]] = []
+    for label, value in report.cover:
+        key = one_line(label).lower()
+        if key in rows:
+            rows[key][1] = value
+        elif not any(value == v and _share_a_word(label, k) for k, v in known):
+            extra.append((label, value))
+    *fixed, content_hash = [(label, value) for label, value in rows.values()]
+    return [*fixed, *extra, content_hash]
+
+
+def _share_a_word(first: str, second: str) -> bool:
+    def words(text: str) -> set[str]:
+        return {word for word in re.findall(r"\w+", text.lower()) if len(word) > 3}
+
+    return bool(words(first) & words(second))
 
 
 def section_flowables(

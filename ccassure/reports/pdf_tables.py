@@ -172,7 +172,8 @@ class PagedTable(Flowable):
 
     def _first_row_overfills_a_frame(self, window: RLTable) -> bool:
         heights: list[float] = getattr(window, "_rowHeights", [])
-        return sum(heights[:2]) > self._frame_height
+        header_rows = 0 if self._header is None else 1
+        return sum(heights[: header_rows + 1]) > self._frame_height
 
     def _from(self, start: int) -> PagedTable:
         return PagedTable(
