@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
@@ -41,7 +42,7 @@ class Layout:
 def cover_flowables(report: Report, layout: Layout) -> list[Flowable]:
     styles = layout.styles
     return [
-        Spacer(1, 30 * 2.835),
+        Spacer(1, 30 * mm),
         Paragraph(paragraph_markup(report.kind_label), styles.cover_kind),
         Paragraph(paragraph_markup(report.title), styles.cover_title),
         _facts_table(cover_facts(report), layout),
