@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
+    from ccassure.services.pdf_signing import PdfSigningService
 
 
 def load_template_set(paths: AppPaths) -> TemplateSet:
@@ -62,6 +63,12 @@ class Context:
         from ccassure.services.identities import IdentityService
 
         return IdentityService(self.store, self.paths.data_dir, self.actor)
+
+    @cached_property
+    def pdf_signing(self) -> PdfSigningService:
+        from ccassure.services.pdf_signing import PdfSigningService
+
+        return PdfSigningService(self.identities, self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
