@@ -88,6 +88,10 @@ class IdentityService:
         self.actor = actor
         self._now = now
 
+    def key_storage(self) -> credentials.Backend:
+        """Whether new keys go to the OS keyring, or (with a passphrase) to a key file."""
+        return credentials.backend()
+
     def key_file(self, fingerprint: str) -> Path:
         return self.keys_dir / f"{fingerprint}.pem"
 
