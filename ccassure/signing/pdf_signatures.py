@@ -116,6 +116,7 @@ def sign_pdf(
 ) -> bytes:
     """A PAdES B-B signature (ETSI.CAdES.detached, SHA-256) added as an incremental update,
     so earlier signatures stay valid; no timestamp, nothing fetched."""
+    _quiet_library_logs()
     signer = _signer(key_pem, certificate_pem)
     writer = _writer(pdf)
     free, taken = _free_field_name(writer)

@@ -94,6 +94,7 @@ class IdentitiesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
         name(self.table, "Identities", "Known identities, whether trusted, and where keys are")
         layout.addWidget(self.table)
         row = QHBoxLayout()

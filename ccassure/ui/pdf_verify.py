@@ -82,6 +82,8 @@ class VerifyPdfDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         name(self.table, "Signatures", "Each signature in the file and its state")
         layout.addWidget(self.table)
         self.verdict = QLabel("")
@@ -122,7 +124,9 @@ class VerifyPdfDialog(QDialog):
         for number, check in enumerate(found.signatures):
             for column, text in enumerate(_cells(check)):
                 self.table.setItem(number, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        for column in range(len(HEADINGS) - 1):
+            self.table.resizeColumnToContents(column)
+        self.table.resizeRowsToContents()
         self.say(verdict_text(found), assertive=found.state != "valid")
 
     def _failed(self, error: BaseException) -> None:
