@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ccassure.cli.export import add_parsers as add_export_parsers
 
     add_export_parsers(command)
+    from ccassure.cli.pdf import add_parsers as add_pdf_parsers
+
+    add_pdf_parsers(command)
     return parser
 
 
@@ -128,11 +131,15 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
         return commands.restore(paths, args.src)
     if name == "self-test":
         return commands.self_test()
+    if name in ("sign", "verify"):
+        from ccassure.cli.pdf import run as run_pdf
+
+        return run_pdf(args, paths)
     mode = "open_or_create" if name == "demo" else "open"
     if name == "identity":
         from ccassure.cli.identity import run as run_identity
 
-        mode = "open_or_create" if args.action in ("create", "import") else "open"
+        mode = "open_or_create" if args.action in ("create", "import", "trust") else "open"
         context = build_context(paths, mode=mode)
         try:
             return run_identity(args, context)

@@ -1,4 +1,4 @@
-"""The `identity` commands: create, import, list and export signing identities."""
+"""The `identity` commands: create, import, list, export, trust, untrust and delete identities."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ EXIT_OK = 0
 
 def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
     """The `identity` command and its sub-commands."""
-    parent = command("identity", "signing identities: create, import, list, export")
+    parent = command("identity", "signing identities and trusted signers")
     sub = parent.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=type(parent)
     )
@@ -41,6 +41,13 @@ def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
     export.add_argument("--fingerprint", metavar="F", help="which identity (8+ characters)")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    trust = sub.add_parser("trust", help="trust a signer's certificate file (PEM or DER)")
+    trust.add_argument("file", metavar="CERT_FILE")
+    untrust = sub.add_parser("untrust", help="keep a signer as known, but no longer trusted")
+    untrust.add_argument("fingerprint", metavar="FINGERPRINT")
+    delete = sub.add_parser("delete", help="forget an identity and delete its private key here")
+    delete.add_argument("fingerprint", metavar="FINGERPRINT")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def ask_passphrase(prompt: str) -> str:
@@ -66,6 +73,7 @@ def _line(view: IdentityView) -> list[str]:
         view.role,
         view.organisation or "-",
         view.not_after[:10],
+        "yes" if view.trusted else "no",
         view.key,
     ]
 
@@ -94,9 +102,32 @@ def run(args: argparse.Namespace, context: Context) -> int:
         elif not views:
             print("No identities yet.")
         else:
-            headings = ["FINGERPRINT", "NAME", "ROLE", "ORGANISATION", "EXPIRES", "KEY"]
+            headings = ["FINGERPRINT", "NAME", "ROLE", "ORGANISATION", "EXPIRES", "TRUSTED", "KEY"]
             print(table([_line(v) for v in views], headings))
-    else:
+    elif args.action == "export-cert":
         view = service.export_certificate(Path(args.output), args.fingerprint, args.force)
         print(f"Wrote the certificate of {safe(view.name)} to {args.output}")
+    elif args.action == "trust":
+        view = service.trust_certificate(Path(args.file))
+        print(f"Trusted {safe(view.name)}: fingerprint {view.fingerprint}")
+    elif args.action == "untrust":
+        view = service.untrust(args.fingerprint)
+        print(f"{safe(view.name)} is known but no longer trusted: fingerprint {view.fingerprint}")
+    else:
+        view = service.view(args.fingerprint)
+        if not args.yes:
+            _confirm(f"Delete {safe(view.name)} ({view.fingerprint[:16]}…) and its private key?")
+        service.delete(view.fingerprint)
+        print(f"Deleted {safe(view.name)} (fingerprint {view.fingerprint})")
     return EXIT_OK
+
+
+def _confirm(question: str) -> None:
+    if not sys.stdin.isatty():
+        raise ServiceError("add --yes to delete without a question (nothing was deleted)")
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise ServiceError("nothing was deleted", "cancelled")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
+    from ccassure.services.pdf_signing import PdfSigningService
     from ccassure.services.reports import ReportService
     from ccassure.services.signoffs import SignoffService
 
@@ -83,6 +84,12 @@ class Context:
         from ccassure.services.governance import GovernanceService
 
         return GovernanceService(self.assessments, self.signoffs.views)
+
+    @cached_property
+    def pdf_signing(self) -> PdfSigningService:
+        from ccassure.services.pdf_signing import PdfSigningService
+
+        return PdfSigningService(self.identities, self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""

@@ -19,17 +19,39 @@ from ccassure.signing.identity import (
     read_certificate,
 )
 from ccassure.signing.keyfile import decrypt_key, encrypt_key
-from ccassure.store.identities import IdentityQueries, IdentityRecord, add_identity
+from ccassure.store.identities import (
+    IdentityQueries,
+    IdentityRecord,
+    add_identity,
+    delete_identity,
+    set_trusted,
+)
 from ccassure.store.store import Store
 
 PASSPHRASE_ENV = "CCASSURE_PASSPHRASE"  # noqa: S105 (the variable's name)
 MIN_PASSPHRASE = 8
 MAX_PKCS12_BYTES = 1024 * 1024
+MAX_CERTIFICATE_BYTES = 256 * 1024
 KEYRING, KEY_FILE, NO_KEY, LOCKED = "keyring", "key file", "none", "keyring (locked)"
 NEW_KEY_FILE_PROMPT = "Passphrase to protect the key file: "
 
 Ask = Callable[[str], str]
 """Asks the person for a passphrase, given what it is for; returns it."""
+
+
+def _read_small_file(path: Path, limit: int, what: str) -> bytes:
+    try:
+        if path.stat().st_size > limit:
+            raise ServiceError(f"{path}: too large to be {what}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ServiceError(f"{path}: no such file", "missing") from None
+    except IsADirectoryError:
+        raise ServiceError(f"{path}: not a regular file") from None
+    except PermissionError:
+        raise ServiceError(f"{path}: you do not have permission to read it") from None
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 @dataclass(frozen=True)
@@ -45,8 +67,9 @@ class IdentityView:
     not_after: str
     created_at: str
     key: str
+    trusted: bool = False
 
-    def to_data(self) -> dict[str, str]:
+    def to_data(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -64,6 +87,10 @@ class IdentityService:
         self.keys_dir = data_dir / "keys"
         self.actor = actor
         self._now = now
+
+    def key_storage(self) -> credentials.Backend:
+        """Whether new keys go to the OS keyring, or (with a passphrase) to a key file."""
+        return credentials.backend()
 
     def key_file(self, fingerprint: str) -> Path:
         return self.keys_dir / f"{fingerprint}.pem"
@@ -91,6 +118,7 @@ class IdentityService:
             not_after=info.not_after,
             created_at=record.created_at,
             key=self._key_location(record.fingerprint, keyring_usable),
+            trusted=record.trusted,
         )
 
     def list(self) -> list[IdentityView]:
@@ -132,18 +160,7 @@ class IdentityService:
 
     def import_pkcs12(self, path: Path, ask: Ask) -> IdentityView:
         """An organisation's PKCS#12 file: its certificate to the store, its key kept safe."""
-        try:
-            if path.stat().st_size > MAX_PKCS12_BYTES:
-                raise ServiceError(f"{path}: too large to be a PKCS#12 file")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ServiceError(f"{path}: no such file", "missing") from None
-        except IsADirectoryError:
-            raise ServiceError(f"{path}: not a regular file") from None
-        except PermissionError:
-            raise ServiceError(f"{path}: you do not have permission to read it") from None
-        except OSError as exc:
-            raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
+        data = _read_small_file(path, MAX_PKCS12_BYTES, "a PKCS#12 file")
         try:
             identity = load_pkcs12(data, ask(f"Passphrase of {path.name}: "))
         except SigningError as exc:
@@ -171,6 +188,7 @@ class IdentityService:
             info.fingerprint,
             info.certificate_pem,
             self._now().isoformat(timespec="seconds"),
+            trusted=True,  # made or imported here: the person's own identity
         )
         try:
             add_identity(self.store, record, self.actor)
@@ -231,3 +249,47 @@ class IdentityService:
         except OSError as exc:
             raise ServiceError(f"{path}: cannot be written ({exc.strerror})") from None
         return self._view(record, credentials.backend().usable)
+
+    def trust_certificate(self, path: Path) -> IdentityView:
+        """A signer's certificate file (PEM or DER) kept as a trusted known signer."""
+        data = _read_small_file(path, MAX_CERTIFICATE_BYTES, "a certificate")
+        try:
+            info = read_certificate(data)
+        except SigningError as exc:
+            raise ServiceError(f"{path}: {exc}", exc.kind) from None
+        found = IdentityQueries(self.store.reader()).find(info.fingerprint)
+        if found is None:
+            record = IdentityRecord(
+                info.name,
+                info.email,
+                info.fingerprint,
+                info.certificate_pem,
+                self._now().isoformat(timespec="seconds"),
+                trusted=True,
+            )
+            add_identity(self.store, record, self.actor)
+        elif not found.trusted:
+            set_trusted(self.store, info.fingerprint, True, self.actor)
+        return self.view(info.fingerprint)
+
+    def untrust(self, fingerprint: str) -> IdentityView:
+        """Keep a signer as known, but no longer trusted."""
+        record = self.find(fingerprint)
+        if record.trusted:
+            set_trusted(self.store, record.fingerprint, False, self.actor)
+        return self.view(record.fingerprint)
+
+    def view(self, fingerprint: str) -> IdentityView:
+        return self._view(self.find(fingerprint), credentials.backend().usable)
+
+    def delete(self, fingerprint: str) -> IdentityView:
+        """Forget an identity: its certificate, its trust and its private key on this computer."""
+        record = self.find(fingerprint)
+        gone = self._view(record, credentials.backend().usable)
+        if gone.key == LOCKED:
+            raise ServiceError("the OS keyring is locked; unlock it and delete again", "locked")
+        delete_identity(self.store, record.fingerprint, self.actor)
+        self.key_file(record.fingerprint).unlink(missing_ok=True)
+        if gone.key == KEYRING:
+            credentials.delete_key(record.fingerprint)
+        return gone

@@ -1,13 +1,18 @@
-"""Reads and writes of known signers' certificates (the identity table)."""
+"""Reads and writes of known signers' certificates and the trust in them (the identity table)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete, update
+
+from ccassure.store.accessibility_writes import table_of
 from ccassure.store.errors import StoreError
 from ccassure.store.reader import StoreReader, reads_safely
 from ccassure.store.store import Store
 from ccassure.store.tables import IdentityRow
+
+_COLUMNS = "name, email, fingerprint, certificate_pem, created_at, trusted"
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,13 @@ class IdentityRecord:
     fingerprint: str
     certificate_pem: str
     created_at: str
+    trusted: bool = False
+
+
+def _record(row: tuple[object, ...]) -> IdentityRecord:
+    *text, trusted = row
+    name, email, fingerprint, certificate_pem, created_at = (str(v) for v in text)
+    return IdentityRecord(name, email, fingerprint, certificate_pem, created_at, bool(trusted))
 
 
 @reads_safely
@@ -29,18 +41,15 @@ class IdentityQueries:
         self._db = reader.db
 
     def all(self) -> list[IdentityRecord]:
-        rows = self._db.execute(
-            "SELECT name, email, fingerprint, certificate_pem, created_at FROM identity ORDER BY id"
-        )
-        return [IdentityRecord(*(str(v) for v in r)) for r in rows]
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM identity ORDER BY id")
+        return [_record(r) for r in rows]
 
     def find(self, fingerprint: str) -> IdentityRecord | None:
         row = self._db.execute(
-            "SELECT name, email, fingerprint, certificate_pem, created_at FROM identity "
-            "WHERE fingerprint = ?",
+            f"SELECT {_COLUMNS} FROM identity WHERE fingerprint = ?",
             (fingerprint,),
         ).fetchone()
-        return IdentityRecord(*(str(v) for v in row)) if row else None
+        return _record(row) if row else None
 
 
 def add_identity(store: Store, record: IdentityRecord, actor: str = "") -> None:
@@ -55,6 +64,45 @@ def add_identity(store: Store, record: IdentityRecord, actor: str = "") -> None:
                 fingerprint=record.fingerprint,
                 certificate_pem=record.certificate_pem,
                 created_at=record.created_at,
+                trusted=record.trusted,
             )
         )
-        writer.audit("identity.add", None, fingerprint=record.fingerprint, name=record.name)
+        writer.audit(
+            "identity.add",
+            None,
+            fingerprint=record.fingerprint,
+            name=record.name,
+            trusted=record.trusted,
+        )
+
+
+def _known(store: Store, fingerprint: str) -> IdentityRecord:
+    found = IdentityQueries(store.reader()).find(fingerprint)
+    if found is None:
+        raise StoreError(f"identity {fingerprint[:16]}… is not in the store", "missing")
+    return found
+
+
+def set_trusted(store: Store, fingerprint: str, trusted: bool, actor: str = "") -> None:
+    """Mark a known identity trusted or not, with its audit event."""
+    found = _known(store, fingerprint)
+    with store.transaction(actor) as writer:
+        table = table_of("identity")
+        writer.execute(
+            update(table).where(table.c.fingerprint == fingerprint).values(trusted=trusted)
+        )
+        writer.audit(
+            "identity.trust" if trusted else "identity.untrust",
+            None,
+            fingerprint=fingerprint,
+            name=found.name,
+        )
+
+
+def delete_identity(store: Store, fingerprint: str, actor: str = "") -> None:
+    """Remove a known identity (its certificate and trust), with its audit event."""
+    found = _known(store, fingerprint)
+    with store.transaction(actor) as writer:
+        table = table_of("identity")
+        writer.execute(delete(table).where(table.c.fingerprint == fingerprint))
+        writer.audit("identity.delete", None, fingerprint=fingerprint, name=found.name)

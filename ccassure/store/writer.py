@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import Executable, delete, insert, update
 from sqlmodel import Session, SQLModel, select
 
 from ccassure.domain.document import (
@@ -54,6 +54,10 @@ class StoreWriter(AccessibilityWrites):
         """Insert one row built by another store module (identities, ...)."""
         self._session.add(row)
         self._session.flush()
+
+    def execute(self, statement: Executable) -> None:
+        """Run one UPDATE or DELETE built by another store module (identities, ...)."""
+        self._session.execute(statement)
 
     def _execute_many(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

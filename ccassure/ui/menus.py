@@ -37,6 +37,18 @@ def _new_assessment(window: MainWindow) -> None:
     ask_new_assessment(window)
 
 
+def _verify_pdf(window: MainWindow) -> None:
+    from ccassure.ui.pdf_verify import show_verify_pdf
+
+    show_verify_pdf(window)
+
+
+def _identities(window: MainWindow) -> None:
+    from ccassure.ui.identities_window import show_identities
+
+    show_identities(window)
+
+
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     """File, Edit, View, Tools and Help; returns the actions by name (Find shares them)."""
     bar = window.menuBar()
@@ -78,6 +90,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "Ctrl+Shift+P",
                     window.preview_report,
                     "The report of the assessment shown, as it will be exported",
+                ),
+                (
+                    "verify_pdf",
+                    "&Verify a signed PDF…",
+                    "Ctrl+Shift+V",
+                    lambda: _verify_pdf(window),
+                    "Check each signature in a signed PDF and whether it changed",
                 ),
                 ("quit", "&Quit", Std.Quit, window.close, "Close ccassure"),
             ],
@@ -159,6 +178,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     None,
                     window.show_governance,
                     "Equality, privacy and environmental comments for a board paper",
+                ),
+                (
+                    "identities",
+                    "&Identities…",
+                    "Ctrl+Shift+K",
+                    lambda: _identities(window),
+                    "Your signing identities and the signers you trust",
                 ),
             ],
         ),

@@ -1,0 +1,149 @@
+"""Small PDFs made with reportlab, poppler's pdfsig as an independent verifier, and a keyring."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from reportlab.pdfgen import canvas
+
+from ccassure.signing.identity import NewIdentity, describe
+from tests.conftest import ROOT
+
+PASS = "correct horse battery"
+TEXT = "Residual risk accepted by the SRO"
+
+
+def make_pdf(text: str = TEXT, pages: int = 1) -> bytes:
+    """A small PDF whose page text is stored uncompressed (so a test can change a letter)."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pageCompression=0)
+    for number in range(pages):
+        page.drawString(72, 720, f"{text} (page {number + 1})")
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def rsa_identity(name: str = "Org Signer", organisation: str = "Met") -> NewIdentity:
+    """An RSA key and certificate such as an organisation's PKI issues (digitalSignature only)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        ]
+    )
+    now = datetime.now(UTC)
+    usage = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    return NewIdentity(describe(certificate), key_pem)
+
+
+def pdfsig(path: Path) -> list[dict[str, str]]:
+    """Each signature as poppler's pdfsig reports it: {"Signature Validation": ..., ...}."""
+    if not shutil.which("pdfsig"):
+        pytest.skip("pdfsig (poppler-utils) not installed; ./dev test installs it")
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
+    found: list[dict[str, str]] = []
+    for line in out.stdout.splitlines():
+        if re.match(r"^Signature #\d+:$", line):
+            found.append({})
+        elif found and line.startswith("  - "):
+            key, _, value = line[4:].partition(": ")
+            found[-1][key.strip()] = value.strip() if value else key.strip()
+    return found
+
+
+def signed_ranges(pdf: bytes) -> list[tuple[int, int]]:
+    """The last signature's /ByteRange as (start, end) pairs."""
+    numbers = re.findall(rb"/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]", pdf)[-1]
+    a, b, c, d = (int(n) for n in numbers)
+    return [(a, a + b), (c, c + d)]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring in a dict, recommended (priority 1) like a real OS keyring."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def run_under_secret_service(child: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run a Python script under dbus-run-session with an unlocked gnome-keyring."""
+    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (./dev test installs gnome-keyring, dbus)")
+    home, run = folder / "home", folder / "run"
+    home.mkdir()
+    run.mkdir(mode=0o700)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(run),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    script = (
+        "echo -n test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
+        ' && exec "$0" "$1" "$2"'
+    )
+    return subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c", script, sys.executable, str(child), str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
