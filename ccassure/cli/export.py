@@ -1,24 +1,33 @@
-"""`export` (a report as HTML, or PDF once wired in) and `summary` (the governance paragraphs)."""
+"""`export` (a report as PDF, optionally signed, HTML or JSON) and `summary` (board paragraphs)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ccassure.cli.identity import ask_passphrase
 from ccassure.services.context import Context
+from ccassure.services.report_export import FORMATS, SignWith
 
 EXIT_OK = 0
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def add_parsers(command: Command) -> None:
-    export = command("export", "write an assessment version's report as HTML (or PDF)")
+    export = command(
+        "export", "write an assessment version's report as PDF (optionally signed), HTML or JSON"
+    )
     export.add_argument("id", type=int, metavar="ID")
-    export.add_argument("--format", required=True, choices=("html", "pdf"), dest="fmt")
+    export.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument("--sign", action="store_true", help="sign the PDF with your identity")
+    export.add_argument("--identity", metavar="F", help="which identity signs (8+ characters)")
+    export.add_argument("--reason", default="", help="why you sign (default: 'Approved by …')")
+    export.add_argument("--json", action="store_true", help="machine-readable output")
     summary = command(
         "summary",
         "the governance summary of a programme: equality, privacy and environmental comments",
@@ -29,13 +38,35 @@ def add_parsers(command: Command) -> None:
     )
 
 
+def _export(args: argparse.Namespace, context: Context) -> int:
+    show_progress = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int) -> None:
+        if show_progress and total:
+            print(f"\rexporting: {100 * done // total}%", end="", file=sys.stderr, flush=True)
+
+    sign = SignWith(args.identity, ask_passphrase, args.reason) if args.sign else None
+    try:
+        done = context.report_export.export(
+            args.id, args.fmt, args.output, force=args.force, sign=sign, progress=progress
+        )
+    finally:
+        if show_progress:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps(done.to_data(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    signed = f", signed by {done.signed_by}" if done.signed_by else ""
+    print(
+        f"Exported the report of “{done.title}” (version {done.version}) "
+        f"to {args.output} as {done.fmt.upper()}{signed}"
+    )
+    return EXIT_OK
+
+
 def run(name: str, args: argparse.Namespace, context: Context) -> int:
     if name == "export":
-        report = context.reports.export(args.id, args.fmt, args.output, args.force)
-        print(
-            f"Exported the report of “{report.title}” (version {report.version}) to {args.output}"
-        )
-        return EXIT_OK
+        return _export(args, context)
     found = context.governance.summary(args.programme)
     if args.json:
         print(json.dumps(found.to_data(), indent=2, ensure_ascii=False))

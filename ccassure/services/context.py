@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
     from ccassure.services.pdf_signing import PdfSigningService
+    from ccassure.services.report_export import ReportExportService
     from ccassure.services.reports import ReportService
     from ccassure.services.signoffs import SignoffService
 
@@ -78,6 +79,12 @@ class Context:
         from ccassure.services.reports import ReportService
 
         return ReportService(self.assessments, self.signoffs.views_of)
+
+    @cached_property
+    def report_export(self) -> ReportExportService:
+        from ccassure.services.report_export import ReportExportService
+
+        return ReportExportService(self.reports, lambda: self.pdf_signing)
 
     @cached_property
     def governance(self) -> GovernanceService:

@@ -12,12 +12,10 @@ from ccassure.domain.reporting.common import LinkedLine
 from ccassure.domain.reporting.words import long_date
 from ccassure.domain.signoff import SignoffView, VersionLine
 from ccassure.services.assessments import AssessmentService
-from ccassure.services.errors import ServiceError
 from ccassure.services.issue_export import check_target, write_whole
 
 SignoffViews = Callable[[AssessmentDocument], Sequence[SignoffView]]
 """Each sign-off of a version already read, with its checked state."""
-FORMATS = ("html", "pdf")
 
 
 class ReportService:
@@ -63,26 +61,7 @@ class ReportService:
         found = EvaluationService(self.assessments).linked_findings(eia_id)
         return [LinkedLine(f.characteristic, f.assessment, f.label) for f in found]
 
-    def export_html(self, assessment_id: int, path: Path, force: bool = False) -> Report:
-        """Write the report as one HTML file, whole or not at all; refuses to overwrite
-        an existing file unless `force`."""
-        from ccassure.reports.html import render_html
-
-        check_target(self.assessments.store.path, path, force)
-        report = self.report(assessment_id)
-        self.save_html(render_html(report), path, force)
-        return report
-
     def save_html(self, text: str, path: Path, force: bool = False) -> None:
         """Write an already rendered report (the preview's) the same way."""
         check_target(self.assessments.store.path, path, force)
         write_whole(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-
-    def export(self, assessment_id: int, fmt: str, path: Path, force: bool = False) -> Report:
-        if fmt not in FORMATS:
-            raise ServiceError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-        if fmt == "pdf":
-            raise ServiceError(
-                "PDF reports are not available in this build yet; use --format html", "missing"
-            )
-        return self.export_html(assessment_id, path, force)
