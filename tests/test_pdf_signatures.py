@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from ccassure.signing.errors import SigningError
 from ccassure.signing.identity import NewIdentity, create_identity
 from ccassure.signing.pdf_signatures import NO_SIGNATURES, NOT_A_PDF, sign_pdf, verify_pdf
+from tests import network_guard
 from tests.pdf_helpers import TEXT, make_pdf, pdfsig, rsa_identity, signed_ranges
 
 ALICE = create_identity("Łukasz Żółć", "Data Protection Officer", "Metropolitan Police")
@@ -211,33 +211,10 @@ def test_damaged_signed_files_never_traceback(countersigned: bytes, data: st.Dat
     assert found.signatures
 
 
-_NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname")
-_watching: list[list[str]] = []
-
-
-def _watch_network(event: str, args: tuple[object, ...]) -> None:
-    if _watching and event in _NETWORK_EVENTS:
-        _watching[-1].append(f"{event} {args!r}")
-
-
 def test_signing_and_verifying_open_no_socket() -> None:
-    if _watch_network not in getattr(sys, "_ccassure_hooks", ()):
-        sys.addaudithook(_watch_network)  # audit hooks cannot be removed: one per process
-        sys._ccassure_hooks = (_watch_network,)  # type: ignore[attr-defined]
-    seen: list[str] = []
-    _watching.append(seen)
-    try:
-        data = sign(sign(make_pdf(), rsa_identity()), ALICE)
-        found = verify_pdf(data, [ALICE.certificate.certificate_pem])
-    finally:
-        _watching.pop()
+    """The session's network guard (tests/network_guard.py) refuses and records any attempt."""
+    before = list(network_guard.seen)
+    data = sign(sign(make_pdf(), rsa_identity()), ALICE)
+    found = verify_pdf(data, [ALICE.certificate.certificate_pem])
     assert [s.valid for s in found.signatures] == [True, True]
-    assert seen == []
-    import socket  # the hook does see a lookup when one happens
-
-    _watching.append(seen)
-    try:
-        socket.getaddrinfo("localhost", 80)
-    finally:
-        _watching.pop()
-    assert seen and seen[0].startswith("socket.getaddrinfo")
+    assert network_guard.seen == before

@@ -201,9 +201,9 @@ def test_export_writes_html_and_refuses_to_overwrite_without_force(store: Path) 
     assert not [p for p in store.parent.iterdir() if p.name.endswith(".part")]
 
 
-def test_export_refuses_pdf_for_now_and_unknown_ids(store: Path) -> None:
-    target = store.parent / "report.pdf"
-    code, _, err = cli(store, "export", "1", "--format", "pdf", "-o", str(target))
-    assert code == 2 and "not available" in err and not target.exists()
+def test_export_refuses_signing_html_and_unknown_ids(store: Path) -> None:
+    target = store.parent / "report.html"
+    code, _, err = cli(store, "export", "1", "--format", "html", "-o", str(target), "--sign")
+    assert code == 2 and "only a PDF report can be signed" in err and not target.exists()
     code, _, err = cli(store, "export", "999", "--format", "html", "-o", str(target))
     assert code == 2 and "no assessment with id 999" in err and not target.exists()
