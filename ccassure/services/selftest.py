@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ccassure.domain.document import content_hash, parse_document, without_identity
 from ccassure.services.assessments import AssessmentService
-from ccassure.services.context import build_context
+from ccassure.services.context import Context, build_context
 from ccassure.services.demo import build_demo
 from ccassure.services.paths import AppPaths, builtin_resources
 from ccassure.services.stores import check_store
@@ -49,6 +49,8 @@ def self_test(user_templates: Path | None = None) -> Iterator[Check]:
                     f"round trip of {summary.kind} {summary.id}",
                     partial(_round_trip, context.assessments, summary.id),
                 )
+            first = context.assessments.list_summaries()[0].id
+            yield _run("signed PDF report", partial(_signed_report, context, first, base))
         finally:
             context.close()
         report = check_store(paths.store, context.templates)
@@ -58,6 +60,23 @@ def self_test(user_templates: Path | None = None) -> Iterator[Check]:
             "; ".join(report.problems)
             or f"{sum(report.counts.values())} rows, schema {report.revision}",
         )
+
+
+def _signed_report(context: Context, assessment_id: int, folder: Path) -> str:
+    """Draw a report, sign it with a throw-away identity (no keyring touched), verify it."""
+    from ccassure.signing.identity import create_identity
+    from ccassure.signing.pdf_signatures import sign_pdf, verify_pdf
+
+    report = context.reports.report(assessment_id)
+    pdf = context.report_export.pdf(report)
+    signer = create_identity("ccassure self-test", "Self-test")
+    certificate = signer.certificate.certificate_pem
+    signed = sign_pdf(pdf, signer.key_pem, certificate, reason="self-test")
+    (folder / "self-test.pdf").write_bytes(signed)
+    found = verify_pdf(signed, [certificate])
+    if not found.passes(require_trusted=True):
+        raise AssertionError(found.state_text)
+    return f"{len(signed):,} bytes, {len(found.signatures)} signature: {found.state_text}"
 
 
 def _demo(service: AssessmentService) -> str:
