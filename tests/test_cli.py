@@ -282,6 +282,7 @@ def test_self_test_passes(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(tmp_path), "self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout and "FAIL" not in result.stdout
+    assert "ok   signed PDF report" in result.stdout and "1 signature" in result.stdout
 
 
 def test_backup_of_a_damaged_store_is_refused(store: Path, tmp_path: Path) -> None:
