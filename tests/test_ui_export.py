@@ -127,8 +127,18 @@ def test_html_by_keyboard_from_the_file_menu_and_the_preview(  # type: ignore[no
     qtbot.waitUntil(lambda: dialog.fmt() == "html", timeout=5_000)
     assert dialog.file.text().endswith(".html")  # the name follows the format
     assert not dialog.sign.isVisible()  # only a PDF can be signed
+    asked: list[tuple[str, str]] = []
+
+    def choose(_parent: QWidget, caption: str, _current: str, filters: str) -> Path:
+        asked.append((caption, filters))
+        return tmp_path / "report"  # typed without its extension
+
+    dialog.ask_path = choose
+    alt(qtbot, dialog, Qt.Key.Key_C)  # Choose… (Alt+letter animates a click: 100 ms)
+    qtbot.waitUntil(lambda: bool(asked), timeout=5_000)
+    assert asked == [("Export the report as HTML", "HTML pages (*.html)")]
     target = tmp_path / "report.html"
-    type_file(qtbot, dialog, target)
+    assert dialog.file.text() == str(target) and QApplication.focusWidget() is dialog.file
     export_and_wait(qtbot, window, dialog)
     assert "as HTML" in window.status_area.label.text()
     page = target.read_text(encoding="utf-8")

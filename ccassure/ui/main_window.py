@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def assessment(self) -> AssessmentPage:
-        from ccassure.ui.export_dialog import start_export
+        from ccassure.ui.export_flow import start_export
         from ccassure.ui.pages import AssessmentPage
         from ccassure.ui.signoff_dialog import start_signoff
         from ccassure.ui.workflow_steps import start_new_version, withdraw_from_review
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         open_report_preview(self)
 
     def export_report(self) -> None:
-        from ccassure.ui.export_dialog import export_shown
+        from ccassure.ui.export_flow import export_shown
 
         export_shown(self)
 

@@ -117,7 +117,7 @@ class ReportPreview(QDialog):
             self.view.scrollToAnchor(url.fragment())
 
     def export(self) -> None:
-        from ccassure.ui.export_dialog import start_export
+        from ccassure.ui.export_flow import start_export
 
         start_export(self.window_, self.assessment_id, self)
 
