@@ -80,7 +80,8 @@ class EditingController(QObject):
         self.window.pages.addWidget(page)
         return page
 
-    def edit(self, assessment_id: int) -> None:
+    def edit(self, assessment_id: int, announce: str = "") -> None:
+        """Open the editor on an assessment; `announce` is said once it shows."""
         context = self.window.context
         if context is None:
             return
@@ -92,9 +93,11 @@ class EditingController(QObject):
             template = context.assessments.template_for(document)
             return document, template, document.assessment.status in EDITABLE
 
-        self.window.runner.run("open the editor", load, self._loaded)
+        self.window.runner.run("open the editor", load, lambda r: self._loaded(r, announce))
 
-    def _loaded(self, result: tuple[AssessmentDocument, Template, bool]) -> None:
+    def _loaded(
+        self, result: tuple[AssessmentDocument, Template, bool], announce: str = ""
+    ) -> None:
         document, template, editable = result
         self.page.load(document, template, editable, self.window.today())
         self.evaluations.loaded(document)
@@ -107,9 +110,12 @@ class EditingController(QObject):
             self.issue_links = IssueLinks(self.window, self.page.issue_log, ident)
         self.window.go_to(self.page, self.page.sections)
         self.window.say(
-            f"Editing {document.assessment.title}"
-            if editable
-            else f"{document.assessment.title} is not editable in this state"
+            announce
+            or (
+                f"Editing {document.assessment.title}"
+                if editable
+                else f"{document.assessment.title} is not editable in this state"
+            )
         )
 
     def save(self, assessment_id: int, response: Response) -> None:

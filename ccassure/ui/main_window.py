@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ccassure.ui.find import FindDialog
     from ccassure.ui.item_lists import ItemLists
     from ccassure.ui.navigation import NavigationPanel
-    from ccassure.ui.pages import AssessmentPage, ItemsPage
+    from ccassure.ui.pages import AssessmentPage, ItemsPage, ShownAssessment
 
 Opener = Callable[[TaskControl], "Context"]
 
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.status = self.status_area.label
         self.progress, self.cancel_button = self.status_area.progress, self.status_area.cancel
         self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
+        self.export_folder: Path | None = None  # where the last report was exported
         self.actions_by_name = build_menus(self)
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
         geometry, state = settings.window_state()
@@ -149,13 +150,18 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def assessment(self) -> AssessmentPage:
+        from ccassure.ui.export_flow import start_export
         from ccassure.ui.pages import AssessmentPage
         from ccassure.ui.signoff_dialog import start_signoff
+        from ccassure.ui.workflow_steps import start_new_version, withdraw_from_review
 
         page = AssessmentPage()
         page.back.connect(self.go_back)
         page.edit.connect(self.editing.edit)
         page.sign_off.connect(lambda ident: start_signoff(self, ident))
+        page.withdraw.connect(lambda ident: withdraw_from_review(self, ident))
+        page.new_version.connect(lambda ident: start_new_version(self, ident))
+        page.export.connect(lambda ident: start_export(self, ident))
         self.pages.addWidget(page)
         return page
 
@@ -241,13 +247,18 @@ class MainWindow(QMainWindow):
         if context is None:
             return
 
-        def load(_control: TaskControl) -> tuple[int, str, str, str]:
+        def load(_control: TaskControl) -> ShownAssessment:
             from ccassure.ui.document_html import document_html
+            from ccassure.ui.pages import ShownAssessment
 
             document = context.assessments.document(assessment_id)
             template = context.assessments.template_for(document)
             html = document_html(document, template, context.signoffs.views_of(document))
-            return assessment_id, document.assessment.title, html, document.assessment.status
+            header = document.assessment
+            latest = max(v.version for v in context.assessments.versions(assessment_id))
+            return ShownAssessment(
+                assessment_id, header.title, html, header.status, header.version, latest
+            )
 
         token = self.new_request()
         self.runner.run(
@@ -256,16 +267,13 @@ class MainWindow(QMainWindow):
             lambda result: self._assessment_loaded(result, token, announce),
         )
 
-    def _assessment_loaded(
-        self, result: tuple[int, str, str, str], token: int, announce: str = ""
-    ) -> None:
+    def _assessment_loaded(self, shown: ShownAssessment, token: int, announce: str = "") -> None:
         if not self.is_latest(token):
             return  # the user has asked for something else since
-        assessment_id, title, html, status = result
-        self.assessment.show_html(assessment_id, title, html, status)
+        self.assessment.show_assessment(shown)
         self.go_to(self.assessment, self.assessment.view)
-        self.navigation.select(assessment_id)
-        self.say(announce or f"Opened {title}")
+        self.navigation.select(shown.assessment_id)
+        self.say(announce or f"Opened {shown.title}")
 
     def open_items(self, query: ItemQuery) -> None:
         self.lists.open_items(query)
@@ -343,6 +351,11 @@ class MainWindow(QMainWindow):
         from ccassure.ui.report_preview import open_report_preview
 
         open_report_preview(self)
+
+    def export_report(self) -> None:
+        from ccassure.ui.export_flow import export_shown
+
+        export_shown(self)
 
     def show_governance(self) -> None:
         from ccassure.ui.governance_window import open_governance

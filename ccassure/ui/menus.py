@@ -92,6 +92,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "The report of the assessment shown, as it will be exported",
                 ),
                 (
+                    "export_report",
+                    "E&xport report…",
+                    "Ctrl+Shift+E",
+                    window.export_report,
+                    "The report of the assessment shown as PDF (signed or not), HTML or JSON",
+                ),
+                (
                     "verify_pdf",
                     "&Verify a signed PDF…",
                     "Ctrl+Shift+V",

@@ -1,8 +1,10 @@
-"""The main area's other pages: an assessment (read-only for now) and a list of items."""
+"""The main area's other pages: an assessment with its workflow steps, and a list of items."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from ccassure.domain.summary import ItemPage
+from ccassure.domain.workflow import EDITABLE
 from ccassure.ui.a11y import name
+from ccassure.ui.export_dialog import EXPORT_KEY
 from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
 from ccassure.ui.signoff_dialog import signoff_button
@@ -63,23 +67,61 @@ class _Page(QWidget):
         name(self, label)
 
 
+@dataclass(frozen=True)
+class ShownAssessment:
+    """What the assessment page shows: the document, and what its status allows."""
+
+    assessment_id: int
+    title: str
+    html: str
+    status: str = ""
+    version: int = 1
+    latest_version: int = 1
+
+
 class AssessmentPage(_Page):
-    """The whole document, escaped, in a read-only browser; Edit opens the editor."""
+    """The whole document, escaped, in a read-only browser, with the steps its status allows."""
 
     edit = Signal(int)
     sign_off = Signal(int)
+    withdraw = Signal(int)
+    new_version = Signal(int)
+    export = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
         self.heading.hide()
         self.assessment_id = 0
         self.edit_button = QPushButton("Edit &answers")
-        name(self.edit_button, "Edit answers", "Answer the checklist; every change is saved")
         self.edit_button.clicked.connect(lambda: self.edit.emit(self.assessment_id))
         self.signoff_button = signoff_button(lambda: self.sign_off.emit(self.assessment_id), self)
+        self.withdraw_button = self._button(
+            "With&draw from review",
+            "Withdraw from review",
+            "Take this version back to a draft so that it can be edited again",
+            self.withdraw,
+        )
+        self.new_version_button = self._button(
+            "Start &new version",
+            "Start new version",
+            "Copy this approved version into a new draft; this version stays sealed",
+            self.new_version,
+        )
+        self.export_button = self._button(
+            "E&xport report…",
+            "Export report",
+            f"Write this version's report as PDF (signed or not), HTML or JSON ({EXPORT_KEY})",
+            self.export,
+        )
         row = QHBoxLayout()
-        row.addWidget(self.edit_button)
-        row.addWidget(self.signoff_button)
+        for button in (
+            self.edit_button,
+            self.signoff_button,
+            self.withdraw_button,
+            self.new_version_button,
+            self.export_button,
+        ):
+            row.addWidget(button)
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.view = QTextBrowser()
@@ -88,12 +130,45 @@ class AssessmentPage(_Page):
         name(self.view, "Assessment document", "The assessment, read-only")
         self.layout_.addWidget(self.view, 1)
         self.focus_target = self.view
+        self._edit_offered(True)
 
-    def show_html(self, assessment_id: int, title: str, html: str, status: str = "") -> None:
-        self.assessment_id = assessment_id
+    def _button(
+        self, text: str, label: str, description: str, signal: SignalInstance
+    ) -> QPushButton:
+        button = QPushButton(text)
+        name(button, label, description)
+        button.clicked.connect(lambda: signal.emit(self.assessment_id))
+        return button
+
+    def _edit_offered(self, editable: bool) -> None:
+        """Edit for a draft; for a version in review or sealed, only a read-only look."""
+        if editable:
+            text, description = "Edit &answers", "Answer the checklist; every change is saved"
+        else:
+            text, description = "View &answers", "The checklist in the editor, read-only"
+        self.edit_button.setText(text)
+        self.edit_button.setAccessibleName(text.replace("&", ""))
+        self.edit_button.setAccessibleDescription(description)
+        self.edit_button.setToolTip(description)
+
+    def show_assessment(self, shown: ShownAssessment) -> None:
+        self.assessment_id = shown.assessment_id
+        status = shown.status
+        self._edit_offered(status in EDITABLE or not status)
         self.signoff_button.setVisible(status == "in_review")  # only a version in review
-        self.view.setHtml(html)
-        name(self.view, f"Assessment document: {title}", "The assessment, read-only")
+        self.withdraw_button.setVisible(status == "in_review")
+        revisable = status == "approved" and shown.version == shown.latest_version
+        self.new_version_button.setVisible(revisable)
+        if revisable:
+            following = shown.version + 1
+            self.new_version_button.setText(f"Start &new version {following}")
+            self.new_version_button.setAccessibleName(f"Start new version {following}")
+            self.new_version_button.setAccessibleDescription(
+                f"Copy this approved version into version {following}, a draft to edit; "
+                f"version {shown.version} stays sealed"
+            )
+        self.view.setHtml(shown.html)
+        name(self.view, f"Assessment document: {shown.title}", "The assessment, read-only")
 
 
 class ItemsPage(_Page):

@@ -62,17 +62,23 @@ class ReportPreview(QDialog):
         self.view.setOpenExternalLinks(False)
         self.view.setTabChangesFocus(True)
         self.view.anchorClicked.connect(self._anchor)
-        name(self.view, "Report", "The report, read-only; Tab moves to Save as HTML and Close")
+        name(self.view, "Report", "The report, read-only; Tab moves to the buttons")
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox()
         self.save_button = QPushButton("Save as &HTML…")
         name(self.save_button, "Save as HTML", "Write this report to an HTML file")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_html)
+        self.export_button = QPushButton("&Export…")
+        name(
+            self.export_button, "Export", "Export this report as PDF (signed or not), HTML or JSON"
+        )
+        self.export_button.clicked.connect(self.export)
         self.close_button = QPushButton("&Close")
         name(self.close_button, "Close", "Close the preview (Esc)")
         self.close_button.clicked.connect(self.reject)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(buttons)
         self.resize(window.width() * 3 // 4 or 900, window.height() * 9 // 10 or 700)
@@ -109,6 +115,11 @@ class ReportPreview(QDialog):
     def _anchor(self, url: QUrl) -> None:
         if url.hasFragment() and not url.scheme() and not url.path():
             self.view.scrollToAnchor(url.fragment())
+
+    def export(self) -> None:
+        from ccassure.ui.export_flow import start_export
+
+        start_export(self.window_, self.assessment_id, self)
 
     def save_html(self) -> None:
         if not self.html:
