@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -22,6 +22,7 @@ from ccassure.reports.pdf_text import one_line, paragraph_markup
 
 HEADING_ROOM = 90.0
 HEADING_HEIGHT = 36.0
+NOTES_KEPT_WITH_HEADING = 80.0
 CAPTION_HEIGHT = 20.0
 KEEP_TOGETHER_ROWS = 12
 OPENING_ROWS = 2
@@ -88,14 +89,41 @@ def section_flowables(
     """A heading (bookmarked at `level`), the section's blocks, then its children one level down."""
     heading = Heading(paragraph_markup(section.title), layout.styles.heading(level))
     heading.outline = OutlineEntry(one_line(section.title) or "Untitled", level, next(keys))
-    body = [flowable for block in section.blocks for flowable in block_flowables(block, layout)]
-    room = HEADING_ROOM
-    if body and isinstance(body[0], CondPageBreak):
-        room = min(max(room, HEADING_HEIGHT + body.pop(0).height), layout.frame_height)
+    body = [
+        flowable
+        for block in section.blocks
+        for flowable in block_flowables(_without_repeated_caption(block, section), layout)
+    ]
+    room = min(max(HEADING_ROOM, _opening_room(body, layout)), layout.frame_height)
     flowables: list[Flowable] = [CondPageBreak(room), heading, *body]
     for child in section.children:
         flowables += section_flowables(child, level + 1, layout, keys)
     return flowables
+
+
+def _without_repeated_caption(block: Block, section: Section) -> Block:
+    """A table captioned with its section's own title needs no caption under that heading."""
+    if isinstance(block, Table) and one_line(block.caption) == one_line(section.title):
+        return replace(block, caption="")
+    return block
+
+
+def _opening_room(body: list[Flowable], layout: Layout) -> float:
+    """The room a heading needs to stay with what opens its section: its short notes and the
+    first table's own room, whose page break it takes over (removed from `body`)."""
+    notes = 0.0
+    for index, flowable in enumerate(body):
+        if isinstance(flowable, CondPageBreak):
+            del body[index]
+            return HEADING_HEIGHT + notes + flowable.height
+        if isinstance(flowable, Paragraph):
+            notes += flowable.wrap(layout.width, layout.frame_height)[1]
+            notes += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        elif not isinstance(flowable, ProgressMark):
+            break
+        if notes > NOTES_KEPT_WITH_HEADING:
+            break
+    return 0.0
 
 
 def block_flowables(block: Block, layout: Layout) -> list[Flowable]:

@@ -23,7 +23,6 @@ from ccassure.reports.pdf_text import wrap_lines
 
 LABEL_FILL = colors.HexColor("#eef2f5")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
-SMALLEST_ROW = CELL_LEADING + 2 * CELL_PADDING - 1
 FORCE_SPLIT = 0xFFFFFF
 
 
@@ -92,7 +91,7 @@ class PagedTable(Flowable):
 
     def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
         header_rows = 0 if self._header is None else 1
-        count = min(len(self._rows) - self._start, int(aH // SMALLEST_ROW) + 1)
+        count = self._rows_reaching(aH)
         if count <= 0:
             return []
         window = self._window(count, split_in_row=False)
@@ -118,6 +117,17 @@ class PagedTable(Flowable):
         if self._start + consumed < len(self._rows):
             result.append(self._from(self._start + consumed))
         return result
+
+    def _rows_reaching(self, height: float) -> int:
+        """Rows from the start, by their wrapped lines, up to and including the first that does
+        not fit under the header in `height` (reportlab's split decides that one): a window
+        of one frame's rows, not of as many single-line rows as a frame could hold."""
+        used = self.opening_height(0)
+        index = self._start
+        while index < len(self._rows) and used <= height:
+            used += self._row_height(index)
+            index += 1
+        return max(index - self._start, min(1, len(self._rows) - self._start))
 
     @property
     def row_count(self) -> int:

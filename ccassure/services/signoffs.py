@@ -221,10 +221,14 @@ class SignoffService:
         """Every sign-off of one version with its state, checked against this store's signers."""
         return self.views_of(self.assessments.document(assessment_id))
 
-    def views_of(self, document: AssessmentDocument) -> list[SignoffView]:
-        """The same, for a version already read (with its issues: the hash covers them)."""
+    def views_of(
+        self, document: AssessmentDocument, current_hash: str | None = None
+    ) -> list[SignoffView]:
+        """The same, for a version already read (with its issues: the hash covers them);
+        `current_hash` is what the sign-offs must cover, if the caller has it already."""
         template = self.assessments.template_for(document)
-        return views(document, template, self.known_fingerprints(), check_signature)
+        known = self.known_fingerprints()
+        return views(document, template, known, check_signature, current_hash)
 
     def still_needed(self, assessment_id: int) -> list[tuple[str, str]]:
         """(key, label) of the required roles that have not yet validly approved this content;

@@ -233,7 +233,8 @@ def issue_log(issues: Sequence[Issue]) -> Section:
             "Found",
         ),
         rows,
-        (0.9, 3.6, 0.9, 1.2, 0.9, 1.6, 1.3, 1.3),
+        # At least the widest word: "AT-10001", "Moderate", "supplier", "2025.2412.50", "September"
+        (1.2, 3.6, 1.15, 1.1, 1.05, 1.6, 1.0, 1.3),
     )
     return Section("Issue log", (table,) if rows else (Text("No issues are logged."),))
 

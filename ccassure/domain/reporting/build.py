@@ -43,7 +43,9 @@ def report_inputs(
     history: Sequence[VersionLine],
     today: date,
     linked: Sequence[LinkedLine] = (),
+    known_hash: str | None = None,
 ) -> ReportInputs:
+    """`known_hash`: the document's content hash if the caller has computed it already."""
     checklist = checklist_for(template, document.custom_items)
     return ReportInputs(
         document=document,
@@ -53,7 +55,7 @@ def report_inputs(
         signoffs=signoffs,
         history=history,
         today=today,
-        content_hash=content_hash(document),
+        content_hash=known_hash or content_hash(document),
         linked=linked,
     )
 
@@ -65,9 +67,10 @@ def build_report(
     history: Sequence[VersionLine],
     today: date,
     linked: Sequence[LinkedLine] = (),
+    known_hash: str | None = None,
 ) -> Report:
     """Every template section and item of the assessment's own, in order; user text verbatim."""
-    inputs = report_inputs(document, template, signoffs, history, today, linked)
+    inputs = report_inputs(document, template, signoffs, history, today, linked, known_hash)
     header = document.assessment
     content = BUILDERS[header.kind](inputs)
     kind_label = KIND_LABELS.get(header.kind, header.kind)

@@ -16,6 +16,7 @@ from ccassure.domain.reporting.words import (
     joined,
     kind_phrase,
     long_date,
+    moment_text,
     plural,
     short_hash,
     status_label,
@@ -283,7 +284,8 @@ def actions_section(inputs: ReportInputs, title: str = "Actions") -> Section:
         title,
         ("Ref", "Action", "Owner", "Due", "Status", "Linked to"),
         rows,
-        (0.8, 5.0, 2.4, 1.4, 1.4, 1.2),
+        # At least the widest word: "ENV-L10", "18 December", "In progress", "RAID-1144"
+        (1.05, 4.25, 2.4, 1.8, 1.4, 1.3),
     )
     return Section(
         title, (Text(f"{plural(len(actions), 'action')}, {open_count} still open."), table)
@@ -296,7 +298,7 @@ def signoff_section(inputs: ReportInputs) -> Section:
             v.role_label,
             f"{v.name}, {v.position}" if v.position else v.name,
             v.decision_label,
-            v.signed_at,
+            moment_text(v.signed_at),
             v.comments,
             v.state_text,
         )
@@ -309,7 +311,7 @@ def signoff_section(inputs: ReportInputs) -> Section:
                 "Sign-offs of this version, by role",
                 ("Role", "Name and position", "Decision", "Signed", "Comments", "State"),
                 rows,
-                (2.2, 2.4, 1.4, 1.4, 3.4, 2.0),
+                (2.0, 2.4, 1.4, 2.4, 3.0, 2.0),
             )
         )
     else:

@@ -134,7 +134,8 @@ def risk_register(inputs: ReportInputs) -> Section:
         "Risk register",
         ("Ref", "Risk", "Inherent", "Effect", "Residual", "Measure approved", "Owner", "Status"),
         rows,
-        (0.7, 3.2, 2.2, 1.2, 2.2, 1.1, 2.0, 0.9),
+        # At least the widest word: "Significant:", "Eliminated", "approved", "Management,"
+        (1.2, 6.8, 2.8, 2.6, 2.8, 2.6, 3.3, 2.0),
     )
     blocks: list[Block] = [
         Text(f"{plural(len(risks), 'risk')} in the register. {_rating_sentence(inputs)}"),

@@ -45,10 +45,11 @@ def impact_matrix(inputs: ReportInputs) -> Section:
     for line in inputs.linked:
         linked.setdefault(line.characteristic, []).append(f"{line.label} ({line.assessment})")
     headings = ["Characteristic", "Impact", "Seriousness", "Rationale", "Evidence", "Mitigation"]
-    widths = [1.8, 1.1, 1.1, 3.4, 2.4, 2.6]
+    # The first three at least as wide as "Characteristic", "Unknown", "Seriousness" (bold).
+    widths = [7.2, 4.6, 6.3, 12.2, 8.6, 9.3]
     if linked:
         headings.append("Linked accessibility findings")
-        widths.append(2.4)
+        widths[3:] = [9.5, 6.7, 7.2, 6.7]
     rows = []
     for key, label in characteristics(inputs):
         impact = impacts.get(key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 KIND_LABELS: dict[str, str] = {
     "dpia": "Data Protection Impact Assessment",
@@ -50,6 +50,21 @@ def date_text(value: str) -> str:
         return long_date(date.fromisoformat(value))
     except ValueError:
         return value
+
+
+def moment_text(value: str) -> str:
+    """An ISO time as '26 November 2026, 10:49 UTC' (a date alone as a long date); anything
+    else as it is."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if "T" not in value and " " not in value:
+        return long_date(moment.date())
+    if moment.tzinfo is None:
+        return f"{long_date(moment.date())}, {moment:%H:%M}"
+    moment = moment.astimezone(UTC)
+    return f"{long_date(moment.date())}, {moment:%H:%M} UTC"
 
 
 def status_label(status: str) -> str:
