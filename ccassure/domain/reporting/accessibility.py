@@ -18,6 +18,7 @@ from ccassure.domain.reporting.common import (
     checklist_table,
     template_sections,
 )
+from ccassure.domain.reporting.issue_details import evaluation_notes, issue_details
 from ccassure.domain.reporting.words import joined, long_date, plural
 from ccassure.domain.templates import Section as TemplateSection
 
@@ -111,7 +112,12 @@ def _criterion_rows(inputs: ReportInputs) -> dict[str, GridRow]:
     return {row.criterion.number: row for row in rows}
 
 
-def _principle(inputs: ReportInputs, section: TemplateSection, grid: dict[str, GridRow]) -> Section:
+def _principle(
+    inputs: ReportInputs,
+    section: TemplateSection,
+    grid: dict[str, GridRow],
+    notes: dict[str, list[str]],
+) -> Section:
     rows = []
     for item in section.items:
         if item.wcag is None:
@@ -126,7 +132,12 @@ def _principle(inputs: ReportInputs, section: TemplateSection, grid: dict[str, G
                 item.wcag.level,
                 term or NOT_RATED,
                 over_sample,
-                response.comment if response else "",
+                "\n".join(
+                    filter(
+                        None,
+                        [response.comment if response else "", *notes.get(item.wcag.number, ())],
+                    )
+                ),
             )
         )
     others = [item for item in section.items if item.wcag is None]
@@ -241,13 +252,14 @@ def issue_log(issues: Sequence[Issue]) -> Section:
 
 def accessibility_content(inputs: ReportInputs) -> KindContent:
     grid = _criterion_rows(inputs)
+    notes = evaluation_notes(inputs.document.evaluations)
     render: dict[str, Renderer] = {SCOPE: _scope}
     for section in inputs.template.sections:
         if any(item.wcag for item in section.items):
-            render[section.key] = lambda i, s: _principle(i, s, grid)
+            render[section.key] = lambda i, s: _principle(i, s, grid, notes)
     keys = [s.key for s in inputs.template.sections]
     issues = inputs.document.issues
-    after = {keys[-1]: [issue_summary(issues), issue_log(issues)]}
+    after = {keys[-1]: [issue_summary(issues), issue_log(issues), issue_details(issues)]}
     if AT_TESTING in keys:
         after.setdefault(AT_TESTING, []).insert(0, at_matrix(inputs))
     else:

@@ -199,6 +199,11 @@ def cover_pairs(inputs: ReportInputs) -> tuple[tuple[str, str], ...]:
     return (
         ("Programme", header.programme.name),
         ("Component", component),
+        *(
+            (("Component description", header.component.description),)
+            if header.component.description
+            else ()
+        ),
         ("Assessment", KIND_LABELS.get(header.kind, header.kind)),
         ("Version", str(header.version)),
         ("Status", status_label(header.status)),

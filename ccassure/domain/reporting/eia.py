@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ccassure.domain.report import Section, Table, Text
+from ccassure.domain.report import Block, Section, Table, Text
 from ccassure.domain.reporting.common import (
     KindContent,
     ReportInputs,
@@ -12,7 +12,7 @@ from ccassure.domain.reporting.common import (
     checklist_section,
     template_sections,
 )
-from ccassure.domain.reporting.words import joined, plural
+from ccassure.domain.reporting.words import joined, long_date, plural
 from ccassure.domain.templates import Section as TemplateSection
 
 CHARACTERISTICS = "protected_characteristics"
@@ -69,7 +69,17 @@ def impact_matrix(inputs: ReportInputs) -> Section:
             row.append("; ".join(linked.get(key, ())))
         rows.append(tuple(row))
     table = Table(MATRIX_TITLE, tuple(headings), rows, tuple(widths))
-    return Section(MATRIX_TITLE, (Text(impact_sentence(inputs)), table))
+    blocks: list[Block] = [Text(impact_sentence(inputs)), table]
+    if linked:
+        blocks.append(
+            Text(
+                "Linked accessibility findings are read from the linked assessments as they "
+                f"stood on {long_date(inputs.today)}; they are not part of this version's "
+                "content hash and may have changed since.",
+                "note",
+            )
+        )
+    return Section(MATRIX_TITLE, tuple(blocks))
 
 
 def impact_sentence(inputs: ReportInputs) -> str:
