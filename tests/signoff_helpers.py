@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ccassure.domain.decisions import Decision
 from ccassure.domain.document import Response
 from ccassure.services.context import Context
 from ccassure.services.identities import IdentityView
@@ -37,3 +38,17 @@ def signer(context: Context, name: str, role: str) -> IdentityView:
 def roles(context: Context, assessment_id: int) -> list[str]:
     document = context.assessments.document(assessment_id)
     return [r.key for r in context.assessments.template_for(document).signoff_roles]
+
+
+DPIA_PLAN: dict[str, tuple[int, Decision, str]] = {
+    # role: (which of three signers: 0 DPO, 1 SRO, 2 SIRO; decision; comments)
+    "measures-approved": (1, "approved_with_conditions", "M3 before go-live."),
+    "residual-risks-approved": (2, "approved", ""),
+    "dpo-advice-provided": (0, "advice_given", "Proceed once measure M3 is in place."),
+    "dpo-advice-summary": (0, "advice_given", "Proceed; M3 first."),
+    "dpo-advice-decision": (1, "accepted", ""),
+    "consultation-reviewed": (2, "noted", ""),
+    "review-owner": (0, "noted", ""),
+}
+"""A DPIA signed off as the template allows: each role's own decisions, the DPO kept apart
+from the roles that decide on the DPO's advice and approve for the controller."""

@@ -228,7 +228,7 @@ def test_a_residual_high_risk_flags_prior_consultation(demo: Context) -> None:
     assert high.ref in warning.text and "Art 36" in warning.text
 
 
-def test_sign_offs_are_stale_when_the_content_changed_and_unsigned_without_signature(
+def test_sign_offs_are_stale_or_altered_when_the_content_changed_and_unsigned_without_signature(
     demo: Context,
 ) -> None:
     document = document_of(demo, "dpia", "approved")
@@ -237,11 +237,15 @@ def test_sign_offs_are_stale_when_the_content_changed_and_unsigned_without_signa
     assert len(views) == len(document.signoffs) > 0
     assert {v.state for v in views} == {"unsigned"}
     changed = document.model_copy(update={"responses": document.responses[1:]})
-    assert {v.state for v in plain_signoff_views(changed, template)} == {"stale"}
+    # Sealed, then changed: every sign-off says the sealed content has changed since.
+    assert {v.state for v in plain_signoff_views(changed, template)} == {"altered"}
     report = build(changed, template)
     table = next(b for s in sections(report) if s.title == "Sign-off" for b in s.blocks)
     assert isinstance(table, Table)
-    assert {row[-1] for row in table.rows} == {STATE_TEXT["stale"]}
+    assert {row[-1] for row in table.rows} == {STATE_TEXT["altered"]}
+    # Not sealed: the records simply cover an earlier content.
+    unsealed = changed.model_copy(update={"sealed_hash": None})
+    assert {v.state for v in plain_signoff_views(unsealed, template)} == {"stale"}
 
 
 def test_environmental_evidence_is_flagged_expired_or_expiring(demo: Context) -> None:

@@ -50,7 +50,8 @@ READS = {
     "completeness", "validate", "document_header_only", "today", "check_editable", "stamp",
     "page", "facets", "get", "next_ref",
     "scope", "grid", "link_targets", "links", "linked_findings",
-    "known_fingerprints", "views", "views_of", "still_needed", "history",
+    "known_fingerprints", "signers", "views", "views_of", "still_needed", "open_roles",
+    "history",
 }  # fmt: skip
 NEW_VERSIONS = {
     "create": "adds a new assessment",

@@ -30,7 +30,7 @@ from ccassure.services.transfer import document_json, import_document
 from ccassure.signing.identity import create_identity
 from ccassure.signing.records import fingerprint_of, sign_record, verify_record
 from tests.conftest import ROOT
-from tests.signoff_helpers import PASS, in_review, roles, signer
+from tests.signoff_helpers import DPIA_PLAN, PASS, in_review, roles, signer
 from tests.test_identities import MemoryKeyring
 
 
@@ -99,16 +99,11 @@ def test_a_dpia_signed_by_all_seven_roles_is_sealed(
     keys = roles(context, dpia)
     assert len(keys) == 7
     people = [signer(context, f"Signer {n}", f"Role {n}") for n in range(3)]
-    decisions = {
-        "dpo-advice-provided": ("advice_given", "Proceed once measure M3 is in place."),
-        "dpo-advice-decision": ("accepted", ""),
-        "measures-approved": ("approved_with_conditions", "M3 before go-live."),
-    }
     for number, role in enumerate(keys):
-        decision, comments = decisions.get(role, ("approved", ""))
-        who = people[number % len(people)].fingerprint
+        person, decision, comments = DPIA_PLAN[role]
+        who = people[person].fingerprint
         outcome = context.signoffs.sign_off(dpia, role, decision, comments, who, no_passphrase)
-        assert outcome.view.state == "valid" and outcome.view.name == f"Signer {number % 3}"
+        assert outcome.view.state == "valid" and outcome.view.name == f"Signer {person}"
         if number < len(keys) - 1:
             assert (outcome.status, outcome.sealed) == ("in_review", False)
             assert len(outcome.still_needed) == len(keys) - number - 1

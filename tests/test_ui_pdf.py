@@ -134,7 +134,34 @@ def test_identities_window_by_keyboard(
     qtbot.keyClick(dialog.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     press(qtbot, dialog, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=20_000)
+    assert dialog.status.text().startswith("Deleted Łukasz Żółć (fingerprint ")
     assert memory_keyring.secrets == {}
     assert [v.name for v in context.identities.list()] == ["Nguyễn Thị Minh"]
     assert all_named(dialog) == []
+    runner.wait()
+
+
+def test_deleting_a_signer_in_the_identities_window_says_the_certificate_stays(
+    qtbot,  # type: ignore[no-untyped-def]
+    context: Context,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    from tests.signoff_helpers import in_review, signer
+
+    eia = in_review(context, "eia", "EIA for despatch")
+    person = signer(context, "Łukasz Żółć", "DPO")
+    context.signoffs.sign_off(eia, "author", "approved", "", person.fingerprint, print)
+    runner = TaskRunner()
+    dialog = IdentitiesDialog(context.identities, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=20_000)
+    dialog.confirm = lambda _question: True  # type: ignore[method-assign]
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, dialog, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: "certificate stays" in dialog.status.text(), timeout=20_000)
+    assert dialog.status.text().startswith("Deleted the private key of Łukasz Żółć;")
+    assert dialog.table.rowCount() == 1 and memory_keyring.secrets == {}
+    assert dialog.table.item(0, 4).text() == "None on this computer"
     runner.wait()

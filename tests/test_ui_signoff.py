@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from ccassure.services.context import Context
+from ccassure.services.errors import ServiceError
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.signoff_dialog import SignoffDialog
 from tests.signoff_helpers import signer
@@ -97,7 +99,25 @@ def test_sign_off_by_keyboard_and_see_the_state(  # type: ignore[no-untyped-def]
     visited = tab_cycle(qtbot, dialog.identity)
     assert [w for w in focusable(dialog) if w not in visited] == []
     assert [k for k, n in _mnemonics(dialog).items() if n > 1] == []
-    assert dialog.role.currentData() == "measures-approved"
+    assert dialog.role_key() == "measures-approved"
+
+    # The decisions offered are exactly the chosen role's: the DPO roles take advice.
+    def offered() -> list[str]:
+        return [
+            b.text().replace("&", "") for b in dialog.decisions.buttons() if b.isVisibleTo(dialog)
+        ]
+
+    assert offered() == ["Approve", "Approve with conditions", "Reject"]
+    keys = [dialog.role.itemData(i).key for i in range(dialog.role.count())]
+    assert len(keys) == 7  # every role not yet signed, not only some
+    dialog.role.setCurrentIndex(keys.index("dpo-advice-decision"))
+    assert offered() == ["Advice accepted", "Advice overruled"]
+    assert dialog.decision() == "accepted"
+    dialog.role.setCurrentIndex(keys.index("dpo-advice-provided"))
+    assert offered() == ["Advice given"] and dialog.decision() == "advice_given"
+    dialog.role.setCurrentIndex(0)
+    assert offered() == ["Approve", "Approve with conditions", "Reject"]
+    assert dialog.decision() == "approved"
 
     # Approve with conditions, but no conditions given: refused, said, focus to the comments.
     # (Alt+letter animates a click: Qt lets the button go 100 ms later.)
@@ -125,3 +145,35 @@ def test_sign_off_by_keyboard_and_see_the_state(  # type: ignore[no-untyped-def]
         "approved_with_conditions",
         "valid",
     )
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_closing_the_dialog_while_signing_still_announces_the_outcome(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, memory_keyring: MemoryKeyring, monkeypatch, fails: bool
+) -> None:
+    signer(_context(window), "Siobhan Kerr", "Data Protection Officer")
+    _open(qtbot, window, DPIA_IN_REVIEW)
+    service = _context(window).signoffs
+    release = threading.Event()
+    real = service.sign_off
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert release.wait(30)
+        if fails:
+            raise ServiceError("the key kept for Siobhan Kerr does not match")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "sign_off", slow)
+    window.assessment.signoff_button.click()
+    qtbot.waitUntil(lambda: _dialog(window) is not None, timeout=10_000)
+    dialog = _dialog(window)
+    assert dialog is not None
+    dialog.sign_button.click()
+    qtbot.waitUntil(lambda: "Signing" in dialog.problem.text(), timeout=5_000)
+    dialog.reject()  # closed (Escape, Cancel) while the signing task runs
+    qtbot.waitUntil(lambda: _dialog(window) is None, timeout=5_000)
+    qtbot.wait(50)  # let deferred deletions happen before the task reports back
+    release.set()
+    expected = "Problem: the key kept" if fails else "Measures approved by: approved by Siobhan"
+    qtbot.waitUntil(lambda: expected in window.status_area.label.text(), timeout=20_000)
+    assert len(service.views(DPIA_IN_REVIEW)) == (0 if fails else 1)

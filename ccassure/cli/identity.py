@@ -117,8 +117,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
         view = service.view(args.fingerprint)
         if not args.yes:
             _confirm(f"Delete {safe(view.name)} ({view.fingerprint[:16]}…) and its private key?")
-        service.delete(view.fingerprint)
-        print(f"Deleted {safe(view.name)} (fingerprint {view.fingerprint})")
+        print(safe(service.delete(view.fingerprint).message()))
     return EXIT_OK
 
 

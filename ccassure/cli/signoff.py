@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from ccassure.cli.identity import ask_passphrase
 from ccassure.cli.output import signoff_table, table
-from ccassure.domain.document import Decision
+from ccassure.domain.decisions import Decision
 from ccassure.domain.signoff import SignoffView
 from ccassure.services.context import Context
 
@@ -23,6 +23,7 @@ DECISIONS: dict[str, Decision] = {
     "advice-overruled": "overruled",
     "noted": "noted",
 }
+OPTION_OF: dict[Decision, str] = {decision: option for option, decision in DECISIONS.items()}
 
 
 def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -38,7 +39,8 @@ def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
         "--decision",
         required=True,
         choices=DECISIONS,
-        help="approve-with-conditions and reject need --comments (DPIA DPO roles: advice-*)",
+        help="each role takes its own decisions ('signoffs ID' lists them); "
+        "approve-with-conditions, reject and advice-overruled need --comments",
     )
     sign.add_argument("--comments", default="", help="the conditions, reasons or advice")
     sign.add_argument("--identity", metavar="FP", help="which identity signs (8+ characters)")
@@ -87,6 +89,13 @@ def run(name: str, args: argparse.Namespace, context: Context) -> int:
     status = context.assessments.summary(args.id).status
     if needed and status == "in_review":
         print("Still needed: " + "; ".join(f"{label} ({key})" for key, label in needed))
+    open_roles = service.open_roles(args.id)
+    if open_roles:
+        print("Roles to sign, with their --decision values:")
+        for role in open_roles:
+            names = ", ".join(OPTION_OF[d] for d in role.decisions)
+            optional = "" if role.required else ", optional"
+            print(f"  {role.key} ({role.label}{optional}): {names}")
     rows = [
         [f"v{line.version}", line.status.replace("_", " "), line.created_on, str(line.signoffs),
          line.sealed_hash or "-"]

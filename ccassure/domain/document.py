@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from ccassure.domain.decisions import Decision as Decision
 from ccassure.domain.errors import CcassureError
 from ccassure.domain.kinds import Kind
 from ccassure.domain.templates import KEY_PATTERN
@@ -31,15 +32,6 @@ RetestOutcome = Literal["passed", "failed", "cannot_test"]
 CRITERION_PATTERN = r"^\d\.\d{1,2}\.\d{1,2}$"
 Status = Literal["draft", "in_review", "approved", "changes_requested"]
 Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE"]
-Decision = Literal[
-    "approved",
-    "approved_with_conditions",
-    "rejected",
-    "advice_given",
-    "accepted",
-    "overruled",
-    "noted",
-]
 IDENTITY_FIELDS = ("id", "uid")
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,12 +15,16 @@ from ccassure.domain.document import (
 )
 from ccassure.domain.templates import SignoffRole, Template
 
-SignoffState = Literal["valid", "stale", "unknown_certificate", "bad_signature", "unsigned"]
+SignoffState = Literal[
+    "valid", "stale", "altered", "unknown_certificate", "untrusted", "bad_signature", "unsigned"
+]
 
 STATE_TEXT: dict[SignoffState, str] = {
     "valid": "Signature valid; covers this content",
     "stale": "Covers an earlier content of this assessment only",
+    "altered": "The sealed content has changed since this sign-off",
     "unknown_certificate": "Signer's certificate is not known in this store",
+    "untrusted": "Signer is known here but not trusted",
     "bad_signature": "Signature does not verify: the record was altered",
     "unsigned": "Recorded without a digital signature",
 }
@@ -66,9 +70,6 @@ DECISION_TEXT: dict[Decision, str] = {
     "overruled": "Advice overruled",
     "noted": "Noted",
 }
-APPROVING: frozenset[Decision] = frozenset(DECISION_TEXT) - {"rejected"}
-"""Decisions that let a role's sign-off count towards sealing (the DPIA's DPO-advice decisions
-among them: overruled advice is the controller's recorded decision to proceed)."""
 NEEDS_COMMENTS: frozenset[Decision] = frozenset(
     {"approved_with_conditions", "rejected", "overruled"}
 )
@@ -107,16 +108,23 @@ def signed_payload(assessment_uid: str, version: int, signoff: Signoff) -> bytes
 def signoff_state(
     signoff: Signoff,
     current_hash: str,
-    known_fingerprints: Collection[str],
+    signers: Mapping[str, bool],
     verify: Callable[[Signoff], bool],
+    altered: bool = False,
 ) -> SignoffState:
-    """The most serious thing true of a record: unsigned, altered, unknown signer, then stale."""
+    """The most serious thing true of a record: its sealed version altered, unsigned, record
+    altered, unknown or untrusted signer, then stale. `signers` maps each known certificate's
+    fingerprint to whether it is trusted."""
+    if altered:
+        return "altered"
     if not signoff.signature:
         return "unsigned"
     if not verify(signoff):
         return "bad_signature"
-    if signoff.fingerprint not in known_fingerprints:
+    if signoff.fingerprint not in signers:
         return "unknown_certificate"
+    if not signers[signoff.fingerprint]:
+        return "untrusted"
     if signoff.content_hash != current_hash:
         return "stale"
     return "valid"
@@ -130,31 +138,60 @@ def current_decisions(signoffs: Iterable[Signoff], current_hash: str) -> dict[st
 def roles_still_needed(
     template: Template, signoffs: Iterable[Signoff], current_hash: str
 ) -> list[SignoffRole]:
-    """Required roles without an approving decision on the current content, template order."""
+    """Required roles without an approving decision on the current content, template order:
+    a decision approves when the role allows it and it is not a rejection."""
     decided = current_decisions(signoffs, current_hash)
     return [
         role
         for role in template.signoff_roles
         if role.required
-        and (role.key not in decided or decided[role.key].decision not in APPROVING)
+        and (role.key not in decided or not role.approves(decided[role.key].decision))
     ]
 
 
 def current_hash_of(document: AssessmentDocument) -> str:
-    """What a version's sign-offs must cover: its seal once sealed, else its content now."""
-    return document.sealed_hash or content_hash(document)
+    """What a version's sign-offs must cover: its content as it is now, sealed or not (a seal
+    that no longer matches it is reported, never trusted in its place)."""
+    return content_hash(document)
+
+
+def seal_broken(document: AssessmentDocument, current_hash: str) -> bool:
+    """Whether a sealed version's content is no longer what was sealed (altered in the store)."""
+    return document.sealed_hash is not None and document.sealed_hash != current_hash
+
+
+@dataclass(frozen=True)
+class OpenRole:
+    """A role that can still be signed on this content, with the decisions it takes."""
+
+    key: str
+    label: str
+    required: bool
+    decisions: tuple[Decision, ...]
+
+
+def open_roles(template: Template, valid: Iterable[Signoff], current_hash: str) -> list[OpenRole]:
+    """Every role (required or not) without a valid approval on this content, template order."""
+    decided = current_decisions(valid, current_hash)
+    return [
+        OpenRole(role.key, role.label, role.required, role.allowed_decisions)
+        for role in template.signoff_roles
+        if role.key not in decided or not role.approves(decided[role.key].decision)
+    ]
 
 
 def views(
     document: AssessmentDocument,
     template: Template,
-    known_fingerprints: Collection[str],
+    signers: Mapping[str, bool],
     check: Check,
     current_hash: str | None = None,
 ) -> list[SignoffView]:
-    """Every sign-off of one version, in the order given, each with its checked state."""
+    """Every sign-off of one version, in the order given, each with its checked state; all of
+    them "altered" when the version's content no longer matches its seal."""
     header = document.assessment
-    current = current_hash or current_hash_of(document)
+    current = current_hash or content_hash(document)
+    altered = seal_broken(document, current)
     labels = {role.key: role.label for role in template.signoff_roles}
 
     def verify(signoff: Signoff) -> bool:
@@ -171,7 +208,7 @@ def views(
             signed_at=s.signed_at or s.signed_on.isoformat(),
             comments=s.notes,
             content_hash=s.content_hash,
-            state=signoff_state(s, current, known_fingerprints, verify),
+            state=signoff_state(s, current, signers, verify, altered),
         )
         for s in document.signoffs
     ]

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ccassure.domain.decisions import DEFAULT_DECISIONS, REJECTING, Decision
 from ccassure.domain.errors import CcassureError
 
 Kind = Literal["dpia", "eia", "accessibility", "environmental"]
@@ -129,6 +130,28 @@ class SignoffRole(_Strict):
     label: str = Field(min_length=1)
     guidance: str = ""
     required: bool = True
+    # The decisions this role may record (unset: approve, approve with conditions, reject).
+    decisions: tuple[Decision, ...] | None = None
+    # Roles that must be signed by someone else than whoever signs this one.
+    separate_from: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _decisions_usable(self) -> SignoffRole:
+        if self.decisions is None:
+            return self
+        if len(set(self.decisions)) != len(self.decisions):
+            raise ValueError(f"role {self.key!r} names a decision twice")
+        if not any(d != REJECTING for d in self.decisions):
+            raise ValueError(f"role {self.key!r} needs at least one decision that approves")
+        return self
+
+    @property
+    def allowed_decisions(self) -> tuple[Decision, ...]:
+        return self.decisions if self.decisions is not None else DEFAULT_DECISIONS
+
+    def approves(self, decision: str) -> bool:
+        """Whether this decision, recorded in this role, counts as the role's approval."""
+        return decision != REJECTING and decision in self.allowed_decisions
 
 
 class Template(_Strict):
@@ -159,9 +182,29 @@ class Template(_Strict):
         roles = [role.key for role in self.signoff_roles]
         if len(set(roles)) != len(roles):
             raise ValueError("sign-off role keys must be unique")
+        for role in self.signoff_roles:
+            unknown = [k for k in role.separate_from if k not in roles or k == role.key]
+            if unknown:
+                raise ValueError(
+                    f"role {role.key!r} separate_from names {unknown[0]!r}, "
+                    "which must be another sign-off role of the template"
+                )
         for name, matrix in self.matrices.items():
             _check_matrix(name, matrix, self.scales)
         return self
+
+    def role(self, key: str) -> SignoffRole | None:
+        return next((role for role in self.signoff_roles if role.key == key), None)
+
+    def separated_from(self, key: str) -> tuple[SignoffRole, ...]:
+        """Roles whose signer may not sign this one: named by either role (it works both ways)."""
+        own = self.role(key)
+        mine = own.separate_from if own else ()
+        return tuple(
+            role
+            for role in self.signoff_roles
+            if role.key != key and (key in role.separate_from or role.key in mine)
+        )
 
     def items(self) -> Iterable[tuple[Section, Item]]:
         for section in self.sections:

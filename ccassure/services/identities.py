@@ -24,6 +24,7 @@ from ccassure.store.identities import (
     IdentityRecord,
     add_identity,
     delete_identity,
+    record_key_deleted,
     set_trusted,
 )
 from ccassure.store.store import Store
@@ -125,9 +126,9 @@ class IdentityService:
         usable = credentials.backend().usable
         return [self._view(r, usable) for r in IdentityQueries(self.store.reader()).all()]
 
-    def find(self, fingerprint: str | None) -> IdentityRecord:
+    def find(self, fingerprint: str | None, option: str = "--identity") -> IdentityRecord:
         """One identity by fingerprint (or a unique prefix of 8+ characters); the only one if
-        none is given."""
+        none is given (else the message names the command-line `option` that chooses one)."""
         known = IdentityQueries(self.store.reader()).all()
         if fingerprint is None:
             if len(known) == 1:
@@ -137,7 +138,7 @@ class IdentityService:
                     "no identities yet; create one with 'identity create'", "missing"
                 )
             raise ServiceError(
-                f"there are {len(known)} identities; choose one with --fingerprint", "invalid"
+                f"there are {len(known)} identities; choose one with {option}", "invalid"
             )
         wanted = fingerprint.strip().lower().replace(":", "")
         if len(wanted) < 8:
@@ -233,7 +234,7 @@ class IdentityService:
         self, path: Path, fingerprint: str | None = None, force: bool = False
     ) -> IdentityView:
         """Write the certificate as PEM (public: no key in it)."""
-        record = self.find(fingerprint)
+        record = self.find(fingerprint, "--fingerprint")
         pem = read_certificate(record.certificate_pem).certificate_pem
         try:
             with path.open("w" if force else "x", encoding="ascii") as handle:
@@ -282,14 +283,48 @@ class IdentityService:
     def view(self, fingerprint: str) -> IdentityView:
         return self._view(self.find(fingerprint), credentials.backend().usable)
 
-    def delete(self, fingerprint: str) -> IdentityView:
-        """Forget an identity: its certificate, its trust and its private key on this computer."""
+    def delete(self, fingerprint: str) -> DeletedIdentity:
+        """Forget an identity: its certificate, its trust and its private key on this computer.
+
+        A certificate that signed sign-offs in this store stays (with its trust), so that those
+        records still verify; only the private key goes.
+        """
         record = self.find(fingerprint)
         gone = self._view(record, credentials.backend().usable)
         if gone.key == LOCKED:
             raise ServiceError("the OS keyring is locked; unlock it and delete again", "locked")
-        delete_identity(self.store, record.fingerprint, self.actor)
+        signed = IdentityQueries(self.store.reader()).signoffs_signed_by(record.fingerprint)
+        if signed:
+            record_key_deleted(self.store, record.fingerprint, self.actor)
+        else:
+            delete_identity(self.store, record.fingerprint, self.actor)
         self.key_file(record.fingerprint).unlink(missing_ok=True)
         if gone.key == KEYRING:
             credentials.delete_key(record.fingerprint)
-        return gone
+        return DeletedIdentity(gone.name, gone.fingerprint, gone.key != NO_KEY, signed)
+
+
+@dataclass(frozen=True)
+class DeletedIdentity:
+    """What `delete` did: the key deleted (if there was one here), the certificate kept when
+    sign-offs in the store need it to verify."""
+
+    name: str
+    fingerprint: str
+    had_key: bool
+    signoffs: int  # records its certificate signed here: the certificate was kept for them
+
+    @property
+    def certificate_kept(self) -> bool:
+        return self.signoffs > 0
+
+    def message(self) -> str:
+        if not self.certificate_kept:
+            return f"Deleted {self.name} (fingerprint {self.fingerprint})"
+        key = "Deleted the private key of" if self.had_key else "No private key here for"
+        one = self.signoffs == 1
+        records = f"{self.signoffs} sign-off{'' if one else 's'} here {'was' if one else 'were'}"
+        return (
+            f"{key} {self.name}; the certificate stays in the store, its trust unchanged, "
+            f"because {records} signed with it and need{'s' if one else ''} it to verify"
+        )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ccassure.domain.document import content_hash
 from ccassure.domain.report import Report
+from ccassure.domain.signoff import seal_broken
 from ccassure.services.errors import ServiceError
 from ccassure.services.identities import Ask
 from ccassure.services.issue_export import check_target, write_whole
@@ -95,6 +97,8 @@ class ReportExportService:
         if sign is not None and fmt != "pdf":
             raise ServiceError("only a PDF report can be signed; use --format pdf with --sign")
         check_target(self.reports.assessments.store.path, path, force)
+        if sign is not None:
+            self._refuse_broken_seal(assessment_id)
         tell = progress or (lambda _done, _total: None)
         tell(0, WHOLE)
         if fmt == "json":
@@ -120,3 +124,13 @@ class ReportExportService:
         write_whole(path, lambda temporary: temporary.write_bytes(data))
         tell(WHOLE, WHOLE)
         return ExportedReport(path, fmt, title, version, len(data), signer)
+
+    def _refuse_broken_seal(self, assessment_id: int) -> None:
+        """A signature would vouch for the report; not for a version altered since its seal."""
+        document = self.reports.assessments.document(assessment_id)
+        if seal_broken(document, content_hash(document)):
+            raise ServiceError(
+                "the sealed content of this version has changed since approval "
+                "(run 'ccassure check'); it cannot be signed",
+                "altered",
+            )

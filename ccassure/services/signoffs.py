@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 
 from ccassure.domain.document import AssessmentDocument, Decision, Signoff, Status, content_hash
 from ccassure.domain.signoff import (
-    APPROVING,
     DECISION_TEXT,
     NEEDS_COMMENTS,
+    OpenRole,
     SignoffView,
     VersionLine,
     current_decisions,
     current_hash_of,
+    open_roles,
     roles_still_needed,
     signed_payload,
     signoff_state,
@@ -85,7 +86,11 @@ class SignoffService:
         self._now = now
 
     def known_fingerprints(self) -> frozenset[str]:
-        return frozenset(r.fingerprint for r in IdentityQueries(self.store.reader()).all())
+        return frozenset(self.signers())
+
+    def signers(self) -> dict[str, bool]:
+        """Each known certificate's fingerprint, and whether its signer is trusted here."""
+        return {r.fingerprint: r.trusted for r in IdentityQueries(self.store.reader()).all()}
 
     def sign_off(
         self,
@@ -111,17 +116,28 @@ class SignoffService:
                 f"{header.status.replace('_', ' ')}",
                 "workflow",
             )
-        _role_label(template, role)  # refuses a role the template does not have
+        _allowed_decision(_role(template, role), decision)
         comments = _checked_comments(decision, comments)
         current = content_hash(document)
         self._refuse_second(document, template, role, current)
         signer = self.identities.find(fingerprint)
+        if not signer.trusted:
+            raise ServiceError(
+                f"{signer.name} is not trusted in this store; trust the identity again "
+                "before signing with it",
+                "invalid",
+            )
+        _refuse_same_signer(document, template, role, signer.fingerprint, signer.name, current)
+        now = self._now().astimezone(UTC).replace(microsecond=0)
         try:
-            key_pem = self.identities.private_key(signer.fingerprint, ask)
             info = read_certificate(signer.certificate_pem)
         except SigningError as exc:
             raise ServiceError(str(exc), exc.kind) from None
-        now = self._now().astimezone(UTC).replace(microsecond=0)
+        _refuse_outside_validity(info.name, info.not_before, info.not_after, now)
+        try:
+            key_pem = self.identities.private_key(signer.fingerprint, ask)
+        except SigningError as exc:
+            raise ServiceError(str(exc), exc.kind) from None
         unsigned = Signoff(
             role=role,
             name=info.name,
@@ -169,7 +185,7 @@ class SignoffService:
         view = views(
             signed.model_copy(update={"signoffs": (signoff,)}),
             template,
-            self.known_fingerprints(),
+            self.signers(),
             check_signature,
             current,
         )[0]
@@ -183,12 +199,12 @@ class SignoffService:
         """A role approves a given content once; a new decision needs changed content (or a
         rejection before it): a signed record is evidence, never replaced."""
         earlier = current_decisions(document.signoffs, current).get(role)
-        if earlier is None or earlier.decision not in APPROVING:
+        if earlier is None or not _role(template, role).approves(earlier.decision):
             return
         header = document.assessment
         payload = signed_payload(header.uid or "", header.version, earlier)
         state = signoff_state(
-            earlier, current, self.known_fingerprints(), lambda s: check_signature(s, payload)
+            earlier, current, self.signers(), lambda s: check_signature(s, payload)
         )
         if state == "valid":
             raise ServiceError(
@@ -198,24 +214,27 @@ class SignoffService:
                 "exists",
             )
 
-    def _still_needed(
-        self, document: AssessmentDocument, template: Template, current: str
-    ) -> list[SignoffRole]:
-        """Required roles whose latest sign-off on this content is not a valid approval."""
-        known = self.known_fingerprints()
+    def _valid(self, document: AssessmentDocument, current: str) -> list[Signoff]:
+        """The records on this content that verify and come from trusted signers."""
+        signers = self.signers()
         header = document.assessment
-        valid = [
+        return [
             s
             for s in document.signoffs
             if signoff_state(
                 s,
                 current,
-                known,
+                signers,
                 lambda r: check_signature(r, signed_payload(header.uid or "", header.version, r)),
             )
             == "valid"
         ]
-        return roles_still_needed(template, valid, current)
+
+    def _still_needed(
+        self, document: AssessmentDocument, template: Template, current: str
+    ) -> list[SignoffRole]:
+        """Required roles whose latest valid sign-off on this content is not an approval."""
+        return roles_still_needed(template, self._valid(document, current), current)
 
     def views(self, assessment_id: int) -> list[SignoffView]:
         """Every sign-off of one version with its state, checked against this store's signers."""
@@ -227,8 +246,7 @@ class SignoffService:
         """The same, for a version already read (with its issues: the hash covers them);
         `current_hash` is what the sign-offs must cover, if the caller has it already."""
         template = self.assessments.template_for(document)
-        known = self.known_fingerprints()
-        return views(document, template, known, check_signature, current_hash)
+        return views(document, template, self.signers(), check_signature, current_hash)
 
     def still_needed(self, assessment_id: int) -> list[tuple[str, str]]:
         """(key, label) of the required roles that have not yet validly approved this content;
@@ -239,6 +257,16 @@ class SignoffService:
         template = self.assessments.template_for(document)
         current = current_hash_of(document)
         return [(r.key, r.label) for r in self._still_needed(document, template, current)]
+
+    def open_roles(self, assessment_id: int) -> list[OpenRole]:
+        """Every role, required or optional, that can still be signed on this version's content
+        (none unless it is in review), with the decisions each takes."""
+        document = self.assessments.document(assessment_id)
+        if document.assessment.status != "in_review":
+            return []
+        template = self.assessments.template_for(document)
+        current = content_hash(document)
+        return open_roles(template, self._valid(document, current), current)
 
     def history(self, assessment_id: int) -> list[VersionLine]:
         """Every version of the assessment, oldest first, with its seal and sign-off count."""
@@ -257,17 +285,65 @@ class SignoffService:
         return lines
 
 
-def _role_label(template: Template, role: str) -> str:
-    found = next((r for r in template.signoff_roles if r.key == role), None)
+def _role(template: Template, role: str) -> SignoffRole:
+    found = template.role(role)
     if found is None:
         roles = ", ".join(r.key for r in template.signoff_roles)
         raise ServiceError(f"{template.title} has no sign-off role {role!r}; use one of {roles}")
-    return found.label
+    return found
 
 
-def _checked_comments(decision: str, comments: str) -> str:
+def _role_label(template: Template, role: str) -> str:
+    return _role(template, role).label
+
+
+def _allowed_decision(role: SignoffRole, decision: Decision) -> None:
     if decision not in DECISION_TEXT:
         raise ServiceError(f"unknown decision {decision!r}; use one of {', '.join(DECISION_TEXT)}")
+    allowed = role.allowed_decisions
+    if decision not in allowed:
+        names = ", ".join(DECISION_TEXT[d].lower() for d in allowed)
+        raise ServiceError(
+            f"{role.label} cannot record “{DECISION_TEXT[decision].lower()}”; "
+            f"this role takes: {names}"
+        )
+
+
+def _refuse_same_signer(
+    document: AssessmentDocument,
+    template: Template,
+    role: str,
+    fingerprint: str,
+    name: str,
+    current: str,
+) -> None:
+    """Separation of duties: whoever holds a role on this content may not sign one that the
+    template keeps apart from it."""
+    decided = current_decisions(document.signoffs, current)
+    for other in template.separated_from(role):
+        earlier = decided.get(other.key)
+        if earlier is not None and earlier.fingerprint == fingerprint:
+            raise ServiceError(
+                f"{name} has signed “{other.label}” on this content; “{_role_label(template, role)}"
+                "” must be signed by someone else (the template keeps the two roles separate)",
+                "invalid",
+            )
+
+
+def _refuse_outside_validity(name: str, not_before: str, not_after: str, now: datetime) -> None:
+    if now > datetime.fromisoformat(not_after):
+        raise ServiceError(
+            f"the certificate of {name} expired on {not_after[:10]}; it can no longer sign",
+            "invalid",
+        )
+    if now < datetime.fromisoformat(not_before):
+        raise ServiceError(
+            f"the certificate of {name} is not valid until {not_before[:10]}; it cannot sign yet",
+            "invalid",
+        )
+
+
+def _checked_comments(decision: Decision, comments: str) -> str:
     comments = comments.strip()
     if decision in NEEDS_COMMENTS and not comments:
         what = "the conditions" if decision == "approved_with_conditions" else "the reasons"

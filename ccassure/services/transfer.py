@@ -9,8 +9,11 @@ from pathlib import Path
 
 from ccassure.domain.conformity import status_problems
 from ccassure.domain.document import AssessmentDocument, parse_document
+from ccassure.domain.signoff import signed_payload
+from ccassure.domain.templates import Template
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.errors import ServiceError
+from ccassure.services.signoffs import check_signature
 from ccassure.services.stores import safety_backup
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -65,11 +68,18 @@ def import_document(service: AssessmentService, document: AssessmentDocument) ->
     if problems:
         raise ServiceError(problems[0], "altered" if "altered" in problems[0] else "invalid")
     service.validate(document)
+    _refuse_unverified(template, document)
     header = document.assessment
     reader = service.store.reader()
     versions = reader.list_assessments(all_versions=True, uid=header.uid) if header.uid else []
     uid = header.uid or str(uuid.uuid4())
     joins = False
+    signed = any(s.signature for s in document.signoffs)
+    same = next((v for v in versions if v.version == header.version), None)
+    if signed and same is not None:
+        raise ServiceError(
+            f"this signed version is already in the store as assessment {same.id}", "exists"
+        )
     if versions:
         latest = versions[-1]
         joins = header.version > latest.version
@@ -84,8 +94,32 @@ def import_document(service: AssessmentService, document: AssessmentDocument) ->
                 "version after an approved one",
                 "workflow",
             )
+        if not joins and signed:
+            raise ServiceError(
+                f"this signed version {header.version} cannot be imported: the store holds "
+                f"version {latest.version} of the same assessment, and a copy under a new uid "
+                "would break its signatures",
+                "exists",
+            )
         if not joins:
             uid = str(uuid.uuid4())
     backup = safety_backup(service.store.path, "before-import")
     new_id = service.add_document(document, uid, header.version)
     return ImportResult(new_id, uid, header.version, joins, backup)
+
+
+def _refuse_unverified(template: Template, document: AssessmentDocument) -> None:
+    """Every signed record must verify with the certificate it carries, over this document's
+    own uid and version: an edited name, decision or date is refused, not imported."""
+    header = document.assessment
+    labels = {role.key: role.label for role in template.signoff_roles}
+    for signoff in document.signoffs:
+        if not signoff.signature:
+            continue  # unsigned records are allowed; they show as such
+        payload = signed_payload(header.uid or "", header.version, signoff)
+        if not check_signature(signoff, payload):
+            raise ServiceError(
+                f"sign-off by {signoff.name} for role “{labels.get(signoff.role, signoff.role)}” "
+                "does not verify: the record was altered",
+                "altered",
+            )

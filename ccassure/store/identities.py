@@ -51,6 +51,13 @@ class IdentityQueries:
         ).fetchone()
         return _record(row) if row else None
 
+    def signoffs_signed_by(self, fingerprint: str) -> int:
+        """How many sign-off records in the store carry this certificate's signature."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM signoff WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        return int(row[0])
+
 
 def add_identity(store: Store, record: IdentityRecord, actor: str = "") -> None:
     """Insert an identity and its audit event in one transaction; a known one is refused."""
@@ -106,3 +113,10 @@ def delete_identity(store: Store, fingerprint: str, actor: str = "") -> None:
         table = table_of("identity")
         writer.execute(delete(table).where(table.c.fingerprint == fingerprint))
         writer.audit("identity.delete", None, fingerprint=fingerprint, name=found.name)
+
+
+def record_key_deleted(store: Store, fingerprint: str, actor: str = "") -> None:
+    """The audit event for a private key deleted while its certificate stays known."""
+    found = _known(store, fingerprint)
+    with store.transaction(actor) as writer:
+        writer.audit("identity.key_delete", None, fingerprint=fingerprint, name=found.name)

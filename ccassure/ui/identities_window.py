@@ -287,7 +287,7 @@ class IdentitiesDialog(QDialog):
         self._run(
             "Deleting",
             lambda: self.identities.delete(chosen.fingerprint),
-            lambda view: self.refresh(f"Deleted {view.name}."),
+            lambda gone: self.refresh(f"{gone.message()}."),
         )
 
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.document import Decision
-from ccassure.domain.signoff import NEEDS_COMMENTS
+from ccassure.domain.decisions import Decision
+from ccassure.domain.signoff import NEEDS_COMMENTS, OpenRole
 from ccassure.ui.a11y import announce, name
 
 if TYPE_CHECKING:
@@ -39,7 +39,13 @@ DECISIONS: tuple[tuple[Decision, str, str], ...] = (
     ("approved", "&Approve", "Approve this version as it stands"),
     ("approved_with_conditions", "Approve with co&nditions", "Approve; give the conditions"),
     ("rejected", "Re&ject", "Send the version back to its author; give the reasons"),
+    ("advice_given", "Advice &given", "Record that you gave your advice; put it in the comments"),
+    ("accepted", "Advice acc&epted", "Accept the advice given on this version"),
+    ("overruled", "Advice o&verruled", "Overrule the advice given; give the reasons"),
+    ("noted", "No&ted", "Record that you have reviewed it or taken it on"),
 )
+"""Every decision a role may take; the dialog shows only those of the chosen role."""
+DECISION_INDEX: dict[Decision, int] = {d[0]: number for number, d in enumerate(DECISIONS)}
 
 
 def signoff_button(clicked: Callable[[], None], page: QWidget) -> QPushButton:
@@ -60,12 +66,13 @@ def signoff_button(clicked: Callable[[], None], page: QWidget) -> QPushButton:
 
 @dataclass(frozen=True)
 class SignoffChoices:
-    """What the dialog offers: the version, the roles still to approve, identities with keys."""
+    """What the dialog offers: the version, the roles still open (each with the decisions it
+    takes), and the identities with keys."""
 
     assessment_id: int
     title: str
     version: int
-    roles: tuple[tuple[str, str], ...]  # (key, label)
+    roles: tuple[OpenRole, ...]
     identities: tuple[IdentityView, ...]
 
 
@@ -85,8 +92,8 @@ class SignoffDialog(QDialog):
             where = "key file" if view.key == KEY_FILE else "OS keyring"
             self.identity.addItem(f"{view.name} — {view.role} ({where})", view.fingerprint)
         self.role = QComboBox()
-        for key, label in choices.roles:
-            self.role.addItem(label, key)
+        for role in choices.roles:
+            self.role.addItem(role.label if role.required else f"{role.label} (optional)", role)
         self.decisions = QButtonGroup(self)
         box = QGroupBox("Decision")
         name(box, "Decision")
@@ -96,7 +103,6 @@ class SignoffDialog(QDialog):
             name(radio, text.replace("&", ""), description)
             self.decisions.addButton(radio, number)
             column.addWidget(radio)
-        self.decisions.button(0).setChecked(True)
         self.comments = QPlainTextEdit()
         self.comments.setTabChangesFocus(True)
         self.passphrase = QLineEdit()
@@ -104,8 +110,13 @@ class SignoffDialog(QDialog):
         self.key_files = {v.fingerprint for v in choices.identities if v.key == KEY_FILE}
         rows = (
             ("&Identity:", self.identity, "Identity", "Who signs: your certificate and key"),
-            ("&Role:", self.role, "Role", "The template's role you sign in (not yet approved)"),
-            ("&Comments:", self.comments, "Comments", "Required for conditions or a rejection"),
+            ("&Role:", self.role, "Role", "The template's role you sign in (not yet signed)"),
+            (
+                "&Comments:",
+                self.comments,
+                "Comments",
+                "Required for conditions, reasons, overruling",
+            ),
             ("Pass&phrase:", self.passphrase, "Passphrase", "Of the identity's key file"),
         )
         for label, widget, accessible, description in rows:
@@ -129,12 +140,24 @@ class SignoffDialog(QDialog):
         form.addRow(self.buttons)
         self.form = form
         self.identity.currentIndexChanged.connect(lambda _index: self._key_file_shown())
+        self.role.currentIndexChanged.connect(lambda _index: self._decisions_shown())
         self._key_file_shown()
+        self._decisions_shown()
         self.identity.setFocus()
 
     def _key_file_shown(self) -> None:
         needed = self.identity.currentData() in self.key_files
         self.form.setRowVisible(self.passphrase, needed)
+
+    def _decisions_shown(self) -> None:
+        """Offer exactly the chosen role's decisions; keep the choice if the role takes it."""
+        role: OpenRole = self.role.currentData()
+        allowed = role.decisions
+        kept = self.decisions.checkedId() >= 0 and self.decision() in allowed
+        for number, (decision, _text, _description) in enumerate(DECISIONS):
+            self.decisions.button(number).setVisible(decision in allowed)
+        if not kept:
+            self.decisions.button(DECISION_INDEX[allowed[0]]).setChecked(True)
 
     def decision(self) -> Decision:
         return DECISIONS[max(0, self.decisions.checkedId())][0]
@@ -143,7 +166,8 @@ class SignoffDialog(QDialog):
         return str(self.identity.currentData())
 
     def role_key(self) -> str:
-        return str(self.role.currentData())
+        role: OpenRole = self.role.currentData()
+        return role.key
 
     def problem_found(self) -> str:
         """What must be put right before signing, or "" when it can go ahead."""
@@ -168,12 +192,17 @@ class SignoffDialog(QDialog):
 
 
 class SignoffFlow(QObject):
-    """Load the choices, show the dialog, sign on the write worker, then show the result."""
+    """Load the choices, show the dialog, sign on the write worker, then show the result.
+
+    The flow lives until the dialog is closed and any signing it started has finished: a
+    dialog closed while signing still has its outcome (or error) said in the main window.
+    """
 
     def __init__(self, window: MainWindow, assessment_id: int) -> None:
         super().__init__(window)  # the window keeps it alive until the dialog is done
         self.window, self.assessment_id = window, assessment_id
         self.dialog: SignoffDialog | None = None
+        self.signing = False
 
     def start(self) -> None:
         context = self.window.context
@@ -186,7 +215,7 @@ class SignoffFlow(QObject):
 
             summary = context.assessments.summary(ident)
             usable = tuple(v for v in context.identities.list() if v.key != NO_KEY)
-            roles = tuple(context.signoffs.still_needed(ident))
+            roles = tuple(context.signoffs.open_roles(ident))
             return SignoffChoices(ident, summary.title, summary.version, roles, usable)
 
         self.window.runner.run("read the sign-off roles", load, self._show, self.window.report)
@@ -199,7 +228,7 @@ class SignoffFlow(QObject):
             )
             return
         if not choices.roles:
-            self.window.say("Every required role has signed off this version")
+            self.window.say("Every role has signed off this version")
             return
         self.dialog = SignoffDialog(choices, self.window)
         self.dialog.buttons.accepted.connect(self._sign)
@@ -209,11 +238,13 @@ class SignoffFlow(QObject):
     def _done(self) -> None:
         if self.dialog is not None:
             self.dialog.deleteLater()
-        self.deleteLater()
+            self.dialog = None
+        if not self.signing:
+            self.deleteLater()
 
     def _sign(self) -> None:
         dialog, context = self.dialog, self.window.context
-        if dialog is None or context is None:
+        if dialog is None or context is None or self.signing:
             return
         problem = dialog.problem_found()
         if problem:
@@ -223,6 +254,7 @@ class SignoffFlow(QObject):
         comments, fingerprint = dialog.comments.toPlainText(), dialog.fingerprint()
         passphrase = dialog.passphrase.text()
         dialog.busy(True)
+        self.signing = True
 
         def sign(_control: TaskControl) -> SignoffOutcome:
             return context.signoffs.sign_off(
@@ -232,14 +264,20 @@ class SignoffFlow(QObject):
         self.window.runner.run("sign off", sign, self._signed, self._failed, write=True)
 
     def _signed(self, outcome: SignoffOutcome) -> None:
+        self.signing = False
         if self.dialog is not None:
-            self.dialog.accept()
+            self.dialog.accept()  # finished: the flow goes with the dialog
+        else:
+            self.deleteLater()
         self.window.refresh(quiet=True)
         self.window.open_assessment(self.assessment_id, announce=outcome.message())
 
     def _failed(self, error: BaseException) -> None:
+        self.signing = False
         if self.dialog is None or not self.dialog.isVisible():
             self.window.report(error)
+            if self.dialog is None:
+                self.deleteLater()
             return
         self.dialog.busy(False)
         self.dialog.say(f"Not signed: {error}")
