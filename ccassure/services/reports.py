@@ -35,7 +35,7 @@ class ReportService:
         return build_report(
             document,
             template,
-            self.signoff_views(document, document.sealed_hash or current),
+            self.signoff_views(document, current),
             self.history(assessment_id),
             service.today(),
             linked,
