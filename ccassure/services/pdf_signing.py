@@ -11,7 +11,7 @@ from pathlib import Path
 from ccassure.services.errors import ServiceError
 from ccassure.services.identities import NO_KEY, Ask, IdentityService
 from ccassure.signing.errors import SigningError
-from ccassure.signing.pdf_signatures import sign_pdf, verify_pdf
+from ccassure.signing.pdf_signatures import sign_pdf, signing_certificate_problem, verify_pdf
 from ccassure.signing.pdf_signatures_verdict import PdfVerification
 from ccassure.store.identities import IdentityQueries, IdentityRecord
 from ccassure.store.store import Store
@@ -90,6 +90,10 @@ class PdfSigningService:
         )
 
     def _key_and_reason(self, record: IdentityRecord, ask: Ask, reason: str) -> tuple[str, str]:
+        """The key (asked for only once the certificate is known to be able to sign)."""
+        out_of_date = signing_certificate_problem(record.certificate_pem)
+        if out_of_date:
+            raise ServiceError(f"{record.name} cannot sign: the {out_of_date}", "invalid")
         key = self.identities.private_key(record.fingerprint, ask)
         view = self.identities.view(record.fingerprint)
         wording = reason.strip() or f"Approved by {view.name}" + (
