@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -188,3 +189,28 @@ def test_an_expired_certificate_fails_require_trusted_and_cannot_sign(cli, tmp_p
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1 and "expired on 2020-01-01" in refused.stderr
     assert report.read_bytes() == original
+
+
+def test_a_new_signed_file_is_private_and_a_replaced_one_keeps_its_mode(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert cli("identity", "create", "--name", "Alice A", "--role", "DPO").returncode == 0
+    report = tmp_path / "report.pdf"
+    report.write_bytes(make_pdf())
+    assert cli("sign", str(report), "-o", str(tmp_path / "new.pdf")).returncode == 0
+    assert stat.S_IMODE((tmp_path / "new.pdf").stat().st_mode) == 0o600
+    report.chmod(0o640)
+    assert cli("sign", str(report)).returncode == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640 and len(pdfsig(report)) == 1
+
+
+def test_signing_through_a_link_signs_the_file_it_points_to(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("identity", "create", "--name", "Alice A", "--role", "DPO").returncode == 0
+    report = tmp_path / "report.pdf"
+    report.write_bytes(make_pdf())
+    link = tmp_path / "link.pdf"
+    link.symlink_to(report)
+    done = cli("sign", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and link.resolve() == report.resolve()
+    assert len(pdfsig(report)) == 1
