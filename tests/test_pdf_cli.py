@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from ccassure.signing.identity import create_identity
+from ccassure.signing.identity import create_identity, to_pkcs12
 from ccassure.signing.pdf_signatures import sign_pdf
 from tests.conftest import run_cli
-from tests.pdf_helpers import PASS, TEXT, make_pdf, pdfsig
+from tests.pdf_helpers import PASS, TEXT, dated_identity, make_pdf, pdfsig, sign_elsewhere
+
+EXPIRED = dated_identity(datetime(2019, 1, 1, tzinfo=UTC), datetime(2020, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -117,7 +121,7 @@ def test_changed_files_fail_and_unreadable_ones_are_one_line(cli, tmp_path: Path
         "appended.pdf": (signed + b"\n% an unsigned addition\n", 1),
         "not-a-pdf.pdf": (b"just some text\n", 2),
         "truncated.pdf": (signed[: len(signed) * 2 // 3], 2),
-        "unsigned.pdf": (make_pdf(), 2),
+        "unsigned.pdf": (make_pdf(), 1),  # readable: a verification that fails
     }
     for name, (data, expected) in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -130,6 +134,15 @@ def test_changed_files_fail_and_unreadable_ones_are_one_line(cli, tmp_path: Path
             assert "FAIL" in result.stdout
     missing = cli("verify", str(tmp_path / "nowhere.pdf"))
     assert missing.returncode == 2 and missing.stderr.endswith("no such file\n")
+    unsigned = cli("verify", str(tmp_path / "unsigned.pdf"))
+    assert unsigned.stdout.splitlines()[-1] == "FAIL: The PDF holds no signatures"
+    data = json.loads(cli("verify", str(tmp_path / "unsigned.pdf"), "--json").stdout)
+    assert (data["state"], data["passes"], data["signatures"]) == ("unsigned", False, [])
+    # a changed digest: neither valid nor trusted ("-": not assessed), never "VALID yes"
+    flipped = cli("verify", str(tmp_path / "flipped.pdf")).stdout
+    [row] = [line for line in flipped.splitlines() if line.startswith("1 ")]
+    assert row.split()[4:7] == ["NO", "NO", "-"]
+    assert "trust not assessed" in flipped
     assert not (tmp_path / "s.db").exists()  # verifying made no store
 
 
@@ -146,3 +159,58 @@ def test_delete_asks_first_and_removes_the_key_file(cli, tmp_path: Path) -> None
     assert not key_file.exists() and fingerprints(cli) == {}
     again = cli("identity", "delete", fingerprint, "--yes")
     assert again.returncode == 2 and "no identity with fingerprint" in again.stderr
+
+
+def test_an_expired_certificate_fails_require_trusted_and_cannot_sign(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    signed = tmp_path / "old.pdf"
+    signed.write_bytes(sign_elsewhere(make_pdf(), EXPIRED, at=datetime(2019, 6, 1, tzinfo=UTC)))
+    cert = tmp_path / "old.pem"
+    cert.write_text(EXPIRED.certificate.certificate_pem)
+    assert cli("identity", "trust", str(cert)).returncode == 0
+    strict = cli("verify", str(signed), "--require-trusted")
+    assert strict.returncode == 1, strict.stdout
+    [row] = [line for line in strict.stdout.splitlines() if line.startswith("1 ")]
+    assert "no (expired)" in row
+    assert "signer not trusted: certificate expired on 2020-01-01" in strict.stdout
+    assert strict.stdout.splitlines()[-1].startswith("FAIL:")
+    data = json.loads(cli("verify", str(signed), "--json", "--require-trusted").stdout)
+    [one] = data["signatures"]
+    assert not data["passes"] and not one["trusted"]
+    assert one["certificate_problem"] == "certificate expired on 2020-01-01"
+    # its holder cannot sign with it: one line naming the date, the file left alone
+    p12 = tmp_path / "old.p12"
+    p12.write_bytes(to_pkcs12(EXPIRED, PASS))
+    assert cli("identity", "delete", EXPIRED.certificate.fingerprint[:12], "--yes").returncode == 0
+    assert cli("identity", "import", str(p12)).returncode == 0
+    report = tmp_path / "report.pdf"
+    original = make_pdf()
+    report.write_bytes(original)
+    refused = cli("sign", str(report))
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "expired on 2020-01-01" in refused.stderr
+    assert report.read_bytes() == original
+
+
+def test_a_new_signed_file_is_private_and_a_replaced_one_keeps_its_mode(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert cli("identity", "create", "--name", "Alice A", "--role", "DPO").returncode == 0
+    report = tmp_path / "report.pdf"
+    report.write_bytes(make_pdf())
+    assert cli("sign", str(report), "-o", str(tmp_path / "new.pdf")).returncode == 0
+    assert stat.S_IMODE((tmp_path / "new.pdf").stat().st_mode) == 0o600
+    report.chmod(0o640)
+    assert cli("sign", str(report)).returncode == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640 and len(pdfsig(report)) == 1
+
+
+def test_signing_through_a_link_signs_the_file_it_points_to(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("identity", "create", "--name", "Alice A", "--role", "DPO").returncode == 0
+    report = tmp_path / "report.pdf"
+    report.write_bytes(make_pdf())
+    link = tmp_path / "link.pdf"
+    link.symlink_to(report)
+    done = cli("sign", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and link.resolve() == report.resolve()
+    assert len(pdfsig(report)) == 1

@@ -11,16 +11,30 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata import model
+from pyhanko.pdf_utils.metadata.xmp_xml import MetadataStream
 from pypdf import PdfReader, PdfWriter
 
 from ccassure.signing.errors import SigningError
 from ccassure.signing.identity import NewIdentity, create_identity
-from ccassure.signing.pdf_signatures import NO_SIGNATURES, NOT_A_PDF, sign_pdf, verify_pdf
+from ccassure.signing.pdf_signatures import NOT_A_PDF, sign_pdf, verify_pdf
 from tests import network_guard
-from tests.pdf_helpers import TEXT, make_pdf, pdfsig, rsa_identity, signed_ranges
+from tests.pdf_helpers import (
+    TEXT,
+    dated_identity,
+    make_pdf,
+    pdfsig,
+    rsa_identity,
+    sign_elsewhere,
+    signed_ranges,
+)
 
 ALICE = create_identity("Łukasz Żółć", "Data Protection Officer", "Metropolitan Police")
 BOB = create_identity("Nguyễn Thị Minh", "Senior Responsible Owner", "Home Office")
+EXPIRED = dated_identity(datetime(2019, 1, 1, tzinfo=UTC), datetime(2020, 1, 1, tzinfo=UTC))
+NOT_YET = dated_identity(datetime(2090, 1, 1, tzinfo=UTC), datetime(2091, 1, 1, tzinfo=UTC))
 
 
 def sign(pdf: bytes, who: NewIdentity, reason: str = "Approved") -> bytes:
@@ -85,6 +99,9 @@ def test_changing_a_letter_of_the_signed_page_is_a_digest_mismatch_for_both(
     [one] = verify_pdf(changed, [ALICE.certificate.certificate_pem]).signatures
     assert not one.intact and one.state == "invalid"
     assert "digest does not match" in one.state_text
+    # not intact: neither valid nor trusted, and trust is not spoken of as if it were checked
+    assert not one.valid and not one.trusted and not one.trust_assessed
+    assert one.state_text.endswith("trust not assessed (the signature is not valid)")
     [theirs] = pdfsig(write(tmp_path, changed))
     assert theirs["Signature Validation"] == "Digest Mismatch."
 
@@ -170,13 +187,106 @@ def test_an_unsigned_incremental_update_after_signing_means_altered(
     [
         (b"", NOT_A_PDF),
         (b"PK\x03\x04 a zip file", NOT_A_PDF),
-        (make_pdf(), NO_SIGNATURES),
         (b"%PDF-1.7\n garbage", "damaged or truncated"),
     ],
 )
-def test_unreadable_or_unsigned_is_one_message(data: bytes, message: str) -> None:
+def test_unreadable_is_one_message(data: bytes, message: str) -> None:
     with pytest.raises(SigningError, match=message):
         verify_pdf(data, [])
+
+
+def test_a_readable_pdf_without_signatures_fails_as_unsigned() -> None:
+    found = verify_pdf(make_pdf(), [ALICE.certificate.certificate_pem])
+    assert found.signatures == () and found.state == "unsigned"
+    assert found.state_text == "The PDF holds no signatures"
+    assert not found.passes() and not found.all_trusted
+
+
+@pytest.mark.parametrize("signed_on", [datetime(2019, 6, 1, tzinfo=UTC), None])
+def test_an_expired_certificate_is_not_trusted_even_if_the_store_trusts_it(
+    signed_on: datetime | None, tmp_path: Path
+) -> None:
+    """Signed while valid (2019) or after it expired (now): not trusted either way."""
+    data = sign_elsewhere(make_pdf(), EXPIRED, at=signed_on)
+    found = verify_pdf(data, [EXPIRED.certificate.certificate_pem])
+    [one] = found.signatures
+    assert one.intact and one.valid and one.known and not one.trusted
+    assert one.certificate_problem == "certificate expired on 2020-01-01"
+    assert one.state_text.endswith("signer not trusted: certificate expired on 2020-01-01")
+    assert one.to_data()["certificate_problem"] == "certificate expired on 2020-01-01"
+    assert found.passes() and not found.passes(require_trusted=True)
+    if signed_on is not None:
+        assert one.signed_at.startswith("2019-06-01")
+    [theirs] = pdfsig(write(tmp_path, data))
+    assert theirs["Signature Validation"] == "Signature is Valid."
+    assert theirs["Certificate Validation"] == "Certificate has Expired"
+
+
+def test_a_certificate_not_yet_valid_is_not_trusted() -> None:
+    data = sign_elsewhere(make_pdf(), NOT_YET)
+    [one] = verify_pdf(data, [NOT_YET.certificate.certificate_pem]).signatures
+    assert one.intact and one.valid and not one.trusted
+    assert one.certificate_problem == "certificate not valid until 2090-01-01"
+
+
+def test_a_signature_made_in_time_is_untrusted_once_its_certificate_expires(
+    signed: bytes,
+) -> None:
+    expires = datetime.fromisoformat(ALICE.certificate.not_after)
+    later = expires + timedelta(days=1)
+    [one] = verify_pdf(signed, [ALICE.certificate.certificate_pem], now=later).signatures
+    assert not one.trusted
+    assert one.certificate_problem == f"certificate expired on {expires.date().isoformat()}"
+    [today] = verify_pdf(signed, [ALICE.certificate.certificate_pem]).signatures
+    assert today.trusted and today.certificate_problem == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "words"),
+    [(EXPIRED, "expired on 2020-01-01"), (NOT_YET, "not valid until 2090-01-01")],
+)
+def test_a_certificate_outside_its_validity_cannot_sign(who: NewIdentity, words: str) -> None:
+    with pytest.raises(SigningError, match=words) as refused:
+        sign(make_pdf(), who)
+    assert "\n" not in str(refused.value)
+
+
+def _retitle(writer: IncrementalPdfFileWriter) -> None:
+    writer.document_meta.title = "Nothing to see here"
+    writer.document_meta.author = "Someone else"
+    writer.document_meta.keywords = ["OFFICIAL"]  # the marking was OFFICIAL-SENSITIVE
+
+
+def _new_info(writer: IncrementalPdfFileWriter) -> None:
+    title = generic.TextStringObject("Nothing to see here")
+    writer.set_info(generic.DictionaryObject({generic.NameObject("/Title"): title}))
+
+
+def _new_xmp(writer: IncrementalPdfFileWriter) -> None:
+    keywords = model.XmpStructure.of((model.PDF_KEYWORDS, model.XmpValue("OFFICIAL")))
+    writer.root["/Metadata"] = writer.add_object(MetadataStream.from_xmp([keywords]))
+    writer.update_root()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [(_retitle, "Author, Keywords, Title"), (_new_info, "Title"), (_new_xmp, "XMP metadata")],
+)
+def test_metadata_changed_in_a_countersigning_revision_means_altered(
+    signed: bytes, change: object, named: str
+) -> None:
+    over = sign_elsewhere(signed, BOB, change=change)  # type: ignore[arg-type]
+    assert over.startswith(signed)
+    found = verify_pdf(over, [ALICE.certificate.certificate_pem, BOB.certificate.certificate_pem])
+    first, second = found.signatures
+    assert first.intact and first.valid and first.altered
+    assert named in first.problem and first.problem.startswith("document metadata changed")
+    assert second.intact and second.valid and second.covers_whole_file
+    assert found.state == "altered" and not found.passes()
+    # the same countersignature without the change leaves the first signature unaltered
+    plain = sign_elsewhere(signed, BOB)
+    first, _second = verify_pdf(plain, []).signatures
+    assert first.modified_after == "signatures" and first.problem == ""
 
 
 def test_a_truncated_signed_pdf_is_one_message(signed: bytes) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import sqlite3
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from ccassure.domain.document import Issue
 from ccassure.domain.report import HeatMap, Report, Section, Table, Text
 from ccassure.domain.reporting.build import build_report
 from ccassure.reports.html import render_html
+from ccassure.reports.plain_text import printable
 from ccassure.services.context import Context
 from tests.conftest import TODAY, run_cli
 from tests.test_actions import open_copy
@@ -143,6 +145,65 @@ def test_markup_in_any_field_prints_literally() -> None:
     assert text.count(HOSTILE) >= 8
 
 
+RLO, PDF, RLI, PDI = "\u202e", "\u202c", "\u2067", "\u2069"
+RAW = f"Red\x1b[31m alert\x07 \x01one\x85 {RLO}evil\tgood\r\nline {PDI}stray {RLI}isolated"
+CLEANED = f"Red[31m alert one {RLO}evil\tgood\nline stray {RLI}isolated{PDI}{PDF}"
+
+
+def _bidi_balanced(text: str) -> bool:
+    opened: list[str] = []
+    for char in text:
+        if char in "\u202a\u202b\u202d\u202e":
+            opened.append(PDF)
+        elif char in "\u2066\u2067\u2068":
+            opened.append(PDI)
+        elif char in (PDF, PDI) and (not opened or opened.pop() != char):
+            return False
+    return not opened
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        (RAW, CLEANED),
+        (f"{PDF}{PDI}plain", "plain"),
+        (f"a{RLI}b{RLO}c{PDI}d", f"a{RLI}b{RLO}cd{PDF}{PDI}"),
+        (f"ok {RLO}closed{PDF} here", f"ok {RLO}closed{PDF} here"),
+        ("\ud800lone surrogate", "?lone surrogate"),
+    ],
+)
+def test_printable_drops_controls_and_closes_direction_overrides(raw: str, cleaned: str) -> None:
+    assert printable(raw) == cleaned
+    assert _bidi_balanced(printable(raw))
+
+
+def test_no_control_character_or_open_override_reaches_the_page() -> None:
+    section = Section(RAW, (Text(RAW), Table(RAW, (RAW, "b"), [(RAW, RAW)])))
+    report = Report(
+        title=RAW,
+        kind_label=RAW,
+        programme=RAW,
+        component=RAW,
+        version=1,
+        status="Draft",
+        generated_on="today",
+        marking="OFFICIAL-SENSITIVE",
+        author=RAW,
+        subject=RAW,
+        content_hash="0" * 64,
+        sections=(section,),
+        cover=((RAW, RAW),),
+    )
+    written = render_html(report)
+    controls = {c for c in written if (ord(c) < 0x20 and c not in "\t\n") or 0x7F <= ord(c) < 0xA0}
+    assert controls == set()
+    page = parse(written)
+    assert all(_bidi_balanced(run) for run in page.text)
+    assert "".join(page.text).count(CLEANED) >= 8
+    meta = [a for tag, a in page.tags if tag == "meta" and a.get("name") == "author"]
+    assert meta == [{"name": "author", "content": CLEANED}]
+
+
 def test_a_report_of_10000_issues_renders_every_row(demo: Context) -> None:
     summary = next(iter(demo.assessments.list_summaries("accessibility")))
     document = demo.assessments.document(summary.id)
@@ -207,3 +268,20 @@ def test_export_refuses_signing_html_and_unknown_ids(store: Path) -> None:
     assert code == 2 and "only a PDF report can be signed" in err and not target.exists()
     code, _, err = cli(store, "export", "999", "--format", "html", "-o", str(target))
     assert code == 2 and "no assessment with id 999" in err and not target.exists()
+
+
+def test_export_and_summary_print_control_characters_escaped(store: Path) -> None:
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE assessment SET title = ? WHERE id = 1", ("Spoof\x1b[2J" + RLO,))
+        db.execute("UPDATE programme SET name = ?", ("Programme\x1b]0;pwned\x07",))
+    target = store.parent / "report.html"
+    code, out, err = cli(store, "export", "1", "--format", "html", "-o", str(target))
+    assert code == 0, err
+    assert "\x1b" not in out and RLO not in out
+    assert "Spoof\\x1b[2J\\u202e" in out
+    written = target.read_text(encoding="utf-8")
+    assert "\x1b" not in written and "Spoof[2J" in written
+    code, out, err = cli(store, "summary")
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.startswith("Governance summary: Programme\\x1b]0;pwned\\x07\n")

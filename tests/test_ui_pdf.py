@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -11,11 +13,12 @@ from ccassure.services.context import Context
 from ccassure.services.pdf_signing import verify_file
 from ccassure.signing.identity import create_identity
 from ccassure.signing.pdf_signatures import sign_pdf
+from ccassure.signing.pdf_signatures_verdict import PdfVerification, SignatureCheck
 from ccassure.ui.identities_window import IdentitiesDialog
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.pdf_verify import VerifyPdfDialog
 from ccassure.ui.tasks import TaskRunner
-from tests.pdf_helpers import MemoryKeyring, make_pdf, memory_keyring
+from tests.pdf_helpers import TEXT, MemoryKeyring, make_pdf, memory_keyring
 from tests.test_ui_walk import clashes
 from tests.ui_helpers import accessible_name, focusable
 
@@ -63,12 +66,62 @@ def test_verify_window_lists_both_signatures_of_a_countersigned_file(
     assert dialog.verdict.text().startswith("Verified: 2 signatures")
     assert "Not every signer is trusted" in dialog.verdict.text()
     assert all_named(dialog) == []
+    changed = tmp_path / "changed.pdf"
+    data = target.read_bytes()
+    at = data.index(TEXT.encode())
+    changed.write_bytes(data[:at] + b"X" + data[at + 1 :])
+    dialog.start(changed)
+    qtbot.waitUntil(lambda: dialog.found is not None, timeout=20_000)
+    rows = [[dialog.table.item(r, c).text() for c in (3, 4, 5)] for r in range(2)]
+    assert rows == [["No", "No", "Not assessed"]] * 2  # never "Valid: Yes" when not intact
+    assert dialog.verdict.text().startswith("Failed: 2 signatures")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"not a pdf")
     dialog.start(broken)
     qtbot.waitUntil(lambda: dialog.verdict.text().startswith("Cannot"), timeout=20_000)
     assert "not a PDF file" in dialog.verdict.text() and dialog.table.rowCount() == 0
     runner.wait()
+
+
+def _found(signer: str) -> PdfVerification:
+    check = SignatureCheck(
+        "Signature1", signer, "", "", "", "", True, True, True, True, modified_after="nothing"
+    )
+    return PdfVerification((check,))
+
+
+@pytest.mark.parametrize("first_fails", [False, True])
+def test_a_slow_earlier_file_never_shows_under_a_later_one(
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    first_fails: bool,
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def verify(path: Path) -> PdfVerification:
+        if path.name == "first.pdf":
+            started.set()
+            release.wait(20)
+            if first_fails:
+                raise ValueError("first.pdf: not a PDF file")
+        return _found(path.stem)
+
+    runner = TaskRunner()
+    dialog = VerifyPdfDialog(verify, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start(tmp_path / "first.pdf")
+    assert started.wait(10)
+    dialog.start(tmp_path / "second.pdf")
+    qtbot.waitUntil(lambda: dialog.found is not None, timeout=20_000)
+    release.set()
+    assert runner.wait()
+    qtbot.waitUntil(lambda: runner.running == 0, timeout=20_000)
+    QApplication.processEvents()
+    assert dialog.file_label.text() == str(tmp_path / "second.pdf")
+    assert dialog.found is not None and dialog.found.signatures[0].signer == "second"
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "second"
+    assert dialog.verdict.text().startswith("Verified: 1 signature.")
 
 
 def test_file_menu_opens_verify_with_no_mnemonic_clash(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ccassure.cli.identity import ask_passphrase
+from ccassure.cli.output import safe
 from ccassure.services.context import Context
 from ccassure.services.report_export import FORMATS, SignWith
 
@@ -58,8 +59,10 @@ def _export(args: argparse.Namespace, context: Context) -> int:
         return EXIT_OK
     signed = f", signed by {done.signed_by}" if done.signed_by else ""
     print(
-        f"Exported the report of “{done.title}” (version {done.version}) "
-        f"to {args.output} as {done.fmt.upper()}{signed}"
+        safe(
+            f"Exported the report of “{done.title}” (version {done.version}) "
+            f"to {args.output} as {done.fmt.upper()}{signed}"
+        )
     )
     return EXIT_OK
 
@@ -71,7 +74,7 @@ def run(name: str, args: argparse.Namespace, context: Context) -> int:
     if args.json:
         print(json.dumps(found.to_data(), indent=2, ensure_ascii=False))
         return EXIT_OK
-    print(f"Governance summary: {found.programme}")
+    print(f"Governance summary: {safe(found.programme)}")
     for heading, text in found.paragraphs:
-        print(f"\n{heading}\n{'-' * len(heading)}\n{text}")
+        print(f"\n{heading}\n{'-' * len(heading)}\n{safe(text, keep_newlines=True)}")
     return EXIT_OK

@@ -12,10 +12,16 @@ from ccassure.cli.output import safe, table
 from ccassure.services.context import build_context
 from ccassure.services.paths import AppPaths
 from ccassure.services.pdf_signing import verify_file
-from ccassure.signing.pdf_signatures_verdict import PdfVerification
+from ccassure.signing.pdf_signatures_verdict import (
+    EXPIRED,
+    NOT_YET_VALID,
+    PdfVerification,
+    SignatureCheck,
+)
 
 EXIT_OK, EXIT_FAILED = 0, 1
 AFTER_TEXT = {"nothing": "nothing", "signatures": "later signatures only", "other": "CHANGED"}
+NOT_ASSESSED = "-"
 
 
 def add_parsers(command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -28,7 +34,8 @@ def add_parsers(command: Callable[..., argparse.ArgumentParser]) -> None:
     sign.add_argument("--force", action="store_true", help="replace OUT if it exists")
     verify = command(
         "verify",
-        "check a signed PDF: exit 0 all signatures valid, 1 invalid or altered, 2 unreadable",
+        "check a signed PDF: exit 0 all signatures valid, 1 invalid, altered or unsigned, "
+        "2 unreadable",
         json_flag=True,
     )
     verify.add_argument("file", type=Path, metavar="FILE")
@@ -43,6 +50,21 @@ def _yes(value: bool) -> str:
     return "yes" if value else "NO"
 
 
+def _trusted(check: SignatureCheck) -> str:
+    """Trust is not assessed for a signature that is not intact and valid."""
+    if not check.trust_assessed:
+        return NOT_ASSESSED
+    if check.trusted:
+        return "yes"
+    if check.certificate_problem.startswith(EXPIRED):
+        return "no (expired)"
+    if check.certificate_problem.startswith(NOT_YET_VALID):
+        return "no (not yet valid)"
+    if check.certificate_problem:
+        return "no (certificate)"
+    return "no (known)" if check.known else "no"
+
+
 def verification_text(path: Path, found: PdfVerification, require_trusted: bool) -> str:
     rows = [
         [
@@ -52,7 +74,7 @@ def verification_text(path: Path, found: PdfVerification, require_trusted: bool)
             s.signed_at or "-",
             _yes(s.intact),
             _yes(s.valid),
-            "yes" if s.trusted else "no (known)" if s.known else "no",
+            _trusted(s),
             AFTER_TEXT[s.modified_after],
         ]
         for number, s in enumerate(found.signatures, 1)
@@ -60,7 +82,8 @@ def verification_text(path: Path, found: PdfVerification, require_trusted: bool)
     headings = ["#", "SIGNER", "ORGANISATION", "SIGNED AT", "INTACT", "VALID", "TRUSTED", "AFTER"]
     count = len(found.signatures)
     lines = [f"{safe(str(path))}: {count} signature{'s' if count != 1 else ''}"]
-    lines.append(table(rows, headings))
+    if rows:
+        lines.append(table(rows, headings))
     lines += [f"  {n}. {safe(s.state_text)}" for n, s in enumerate(found.signatures, 1)]
     lines += [f"  {n}. {safe(s.problem)}" for n, s in enumerate(found.signatures, 1) if s.problem]
     verdict = "PASS" if found.passes(require_trusted) else "FAIL"

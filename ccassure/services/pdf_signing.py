@@ -11,12 +11,13 @@ from pathlib import Path
 from ccassure.services.errors import ServiceError
 from ccassure.services.identities import NO_KEY, Ask, IdentityService
 from ccassure.signing.errors import SigningError
-from ccassure.signing.pdf_signatures import sign_pdf, verify_pdf
+from ccassure.signing.pdf_signatures import sign_pdf, signing_certificate_problem, verify_pdf
 from ccassure.signing.pdf_signatures_verdict import PdfVerification
 from ccassure.store.identities import IdentityQueries, IdentityRecord
 from ccassure.store.store import Store
 
 MAX_PDF_BYTES = 512 * 1024 * 1024
+NEW_FILE_MODE = 0o600  # reports may be OFFICIAL-SENSITIVE: readable by the user alone
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,17 @@ def read_pdf(path: Path) -> bytes:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Replace (or create) a file in one step: a crash leaves the old file or the new one."""
+    """Replace (or create) a file in one step: a crash leaves the old file or the new one.
+    A new file is the user's alone (0600), a replaced one keeps its mode, and through a
+    symbolic link the file it points to is replaced, not the link."""
     try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        real = target.resolve()
+        mode = real.stat().st_mode & 0o777 if real.exists() else NEW_FILE_MODE
+        descriptor, temporary = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.")
     except FileNotFoundError:
         raise ServiceError(f"{target.parent}: no such folder", "missing") from None
+    except RuntimeError:  # a loop of symbolic links
+        raise ServiceError(f"{target}: a loop of symbolic links") from None
     except OSError as exc:
         raise ServiceError(f"{target}: cannot be written ({exc.strerror})") from None
     try:
@@ -59,7 +65,7 @@ def write_atomically(target: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).chmod(mode)
-        Path(temporary).replace(target)
+        Path(temporary).replace(real)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise ServiceError(f"{target}: cannot be written ({exc.strerror})") from None
@@ -90,6 +96,10 @@ class PdfSigningService:
         )
 
     def _key_and_reason(self, record: IdentityRecord, ask: Ask, reason: str) -> tuple[str, str]:
+        """The key (asked for only once the certificate is known to be able to sign)."""
+        out_of_date = signing_certificate_problem(record.certificate_pem)
+        if out_of_date:
+            raise ServiceError(f"{record.name} cannot sign: the {out_of_date}", "invalid")
         key = self.identities.private_key(record.fingerprint, ask)
         view = self.identities.view(record.fingerprint)
         wording = reason.strip() or f"Approved by {view.name}" + (

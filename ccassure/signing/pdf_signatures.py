@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography import x509
@@ -23,11 +24,17 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ccassure.signing.errors import SigningError
-from ccassure.signing.pdf_signatures_verdict import Modified, PdfVerification, SignatureCheck
+from ccassure.signing.pdf_metadata import metadata_changed_after
+from ccassure.signing.pdf_signatures_verdict import (
+    EXPIRED,
+    NOT_YET_VALID,
+    Modified,
+    PdfVerification,
+    SignatureCheck,
+)
 
 NOT_A_PDF = "not a PDF file"
 UNREADABLE = "not a readable PDF file (it is damaged or truncated)"
-NO_SIGNATURES = "the PDF holds no signatures"
 FIELD_PREFIX = "Signature"
 EOF_MARKER = b"%%EOF"
 MAX_EOF_TRIES = 8
@@ -67,6 +74,31 @@ def _public_key_der(key: object) -> bytes:
     return data
 
 
+def validity_problem(
+    not_before: datetime, not_after: datetime, moments: Iterable[datetime | None]
+) -> str:
+    """Why a certificate was not valid at one of these moments, in words ("" if it was)."""
+    known = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments if m is not None]
+    if any(m > not_after for m in known):
+        return f"{EXPIRED} {not_after.astimezone(UTC).date().isoformat()}"
+    if any(m < not_before for m in known):
+        return f"{NOT_YET_VALID} {not_before.astimezone(UTC).date().isoformat()}"
+    return ""
+
+
+def signing_certificate_problem(certificate_pem: str, now: datetime | None = None) -> str:
+    """Why this certificate cannot sign now (it expired, or is not valid yet); "" if it can."""
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
+    except ValueError:
+        return "certificate cannot be read"
+    return validity_problem(
+        certificate.not_valid_before_utc,
+        certificate.not_valid_after_utc,
+        [now or datetime.now(UTC)],
+    )
+
+
 def _signer(key_pem: str, certificate_pem: str) -> signers.SimpleSigner:
     try:
         own_key = serialization.load_pem_private_key(key_pem.encode("ascii"), None)
@@ -75,6 +107,9 @@ def _signer(key_pem: str, certificate_pem: str) -> signers.SimpleSigner:
         raise SigningError("the signing key or certificate cannot be read", "invalid") from None
     if _public_key_der(own_key) != _public_key_der(own_cert):
         raise SigningError("the signing key does not belong to the certificate", "invalid")
+    out_of_date = signing_certificate_problem(certificate_pem)
+    if out_of_date:
+        raise SigningError(f"cannot sign: the {out_of_date}", "invalid")
     key = load_private_key_from_pemder_data(key_pem.encode("ascii"), None)
     certificate = _certificate(certificate_pem)
     registry = SimpleCertificateStore.from_certs([certificate])  # type: ignore[no-untyped-call]
@@ -115,7 +150,8 @@ def sign_pdf(
     field_name: str | None = None,
 ) -> bytes:
     """A PAdES B-B signature (ETSI.CAdES.detached, SHA-256) added as an incremental update,
-    so earlier signatures stay valid; no timestamp, nothing fetched."""
+    so earlier signatures stay valid; no timestamp, nothing fetched. A certificate outside its
+    validity period is refused."""
     _quiet_library_logs()
     signer = _signer(key_pem, certificate_pem)
     writer = _writer(pdf)
@@ -203,6 +239,18 @@ def _modified(
     return "signatures"
 
 
+def _certificate_problem(embedded: EmbeddedPdfSignature, now: datetime) -> str:
+    """The signer's certificate outside its validity when it signed, or now: never trusted
+    (pyHanko does not check the validity of a trust anchor, and each trusted one is)."""
+    try:
+        certificate = embedded.signer_cert
+        not_before, not_after = certificate.not_valid_before, certificate.not_valid_after
+        signed_at = embedded.self_reported_timestamp
+    except Exception:
+        return "certificate cannot be read"
+    return validity_problem(not_before, not_after, [signed_at, now])
+
+
 def _subject(embedded: EmbeddedPdfSignature) -> tuple[str, str, str]:
     try:
         certificate = embedded.signer_cert
@@ -238,15 +286,36 @@ def _field(embedded: EmbeddedPdfSignature) -> str:
         return ""
 
 
+def _after(
+    item: _Checked,
+    reader: PdfFileReader,
+    modified: Modified,
+) -> tuple[Modified, str]:
+    """What changed after a signature, and why it counts as altered if only that shows it:
+    pyHanko's diff check lets /Info and XMP change, which carry title and marking."""
+    if modified != "signatures":
+        return modified, item.problem
+    changed = metadata_changed_after(reader, item.embedded.signed_revision)
+    if not changed:
+        return modified, item.problem
+    return "other", f"document metadata changed after this signature: {', '.join(changed)}"
+
+
 def verify_pdf(
-    pdf: bytes, trusted_pems: Sequence[str], known_pems: Sequence[str] = ()
+    pdf: bytes,
+    trusted_pems: Sequence[str],
+    known_pems: Sequence[str] = (),
+    *,
+    now: datetime | None = None,
 ) -> PdfVerification:
-    """Each signature: intact, valid, trusted (chains to one of trusted_pems), known, and what
-    changed after it. Revocation is not checked: nothing is ever fetched."""
+    """Each signature: intact, valid, trusted (chains to one of trusted_pems, its certificate
+    valid when it signed and now), known, and what changed after it. A readable PDF with no
+    signatures gives none (state "unsigned"). Revocation is not checked: nothing is fetched."""
     _quiet_library_logs()
     reader, embedded, trailing = _open(pdf)
     if not embedded:
-        raise SigningError(NO_SIGNATURES, "unsigned")
+        return PdfVerification(())
+    moment = now or datetime.now(UTC)
     trusted = _certificates(trusted_pems)
     known = _certificates(known_pems)
     known_fingerprints = {c.sha256.hex() for c in (*trusted, *known)}
@@ -265,6 +334,14 @@ def verify_pdf(
     for item in checked:
         signer, organisation, fingerprint = _subject(item.embedded)
         status = item.status
+        intact = bool(status and status.intact)
+        valid = intact and bool(status and status.valid)
+        out_of_date = _certificate_problem(item.embedded, moment) if valid else ""
+        modified, problem = _after(
+            item,
+            reader,
+            "other" if trailing else _modified(item, revisions, signed_revisions, last_covers_file),
+        )
         results.append(
             SignatureCheck(
                 field=_field(item.embedded),
@@ -273,14 +350,13 @@ def verify_pdf(
                 fingerprint=fingerprint,
                 signed_at=_signed_at(item.embedded),
                 reason=_reason(item.embedded),
-                intact=bool(status and status.intact),
-                valid=bool(status and status.valid),
-                trusted=bool(status and status.trusted),
+                intact=intact,
+                valid=valid,
+                trusted=valid and not out_of_date and bool(status and status.trusted),
                 known=fingerprint in known_fingerprints,
-                modified_after="other"
-                if trailing
-                else _modified(item, revisions, signed_revisions, last_covers_file),
-                problem=item.problem,
+                modified_after=modified,
+                problem=problem,
+                certificate_problem=out_of_date,
             )
         )
     return PdfVerification(tuple(results))

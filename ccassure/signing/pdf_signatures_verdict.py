@@ -8,7 +8,10 @@ from typing import Any, Literal
 Modified = Literal["nothing", "signatures", "other"]
 """What was added after a signature: nothing, only later signatures, or any other change."""
 
-OverallState = Literal["valid", "invalid", "altered"]
+EXPIRED = "certificate expired on"
+NOT_YET_VALID = "certificate not valid until"
+
+OverallState = Literal["valid", "invalid", "altered", "unsigned"]
 
 MODIFIED_TEXT: dict[Modified, str] = {
     "nothing": "covers the whole file",
@@ -20,6 +23,7 @@ OVERALL_TEXT: dict[OverallState, str] = {
     "valid": "Every signature is intact and valid, and nothing else changed after signing",
     "invalid": "A signature does not match the signed content or does not verify",
     "altered": "The file was changed after it was signed",
+    "unsigned": "The PDF holds no signatures",
 }
 
 
@@ -39,6 +43,8 @@ class SignatureCheck:
     known: bool
     modified_after: Modified
     problem: str = ""
+    certificate_problem: str = ""
+    """Why the certificate cannot be trusted whatever the store says, e.g. it has expired."""
 
     @property
     def covers_whole_file(self) -> bool:
@@ -55,6 +61,21 @@ class SignatureCheck:
         return "altered" if self.altered else "valid"
 
     @property
+    def trust_assessed(self) -> bool:
+        """Trust means something only for a signature that is intact and verifies."""
+        return self.intact and self.valid
+
+    @property
+    def trust_text(self) -> str:
+        if not self.trust_assessed:
+            return "trust not assessed (the signature is not valid)"
+        if self.trusted:
+            return "signer trusted"
+        if self.certificate_problem:
+            return f"signer not trusted: {self.certificate_problem}"
+        return "signer known but not trusted" if self.known else "signer unknown (not trusted)"
+
+    @property
     def state_text(self) -> str:
         """The signature's state in words, as the CLI and the app show it."""
         if not self.intact:
@@ -65,19 +86,15 @@ class SignatureCheck:
             words = "Signature valid, but the file was changed after it"
         else:
             words = "Signature valid; " + MODIFIED_TEXT[self.modified_after]
-        trust = (
-            "signer trusted"
-            if self.trusted
-            else "signer known but not trusted"
-            if self.known
-            else "signer unknown (not trusted)"
-        )
-        return f"{words}; {trust}"
+        return f"{words}; {self.trust_text}"
 
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(
-            covers_whole_file=self.covers_whole_file, state=self.state, state_text=self.state_text
+            covers_whole_file=self.covers_whole_file,
+            state=self.state,
+            state_text=self.state_text,
+            trust_text=self.trust_text,
         )
         return data
 
@@ -90,6 +107,8 @@ class PdfVerification:
 
     @property
     def state(self) -> OverallState:
+        if not self.signatures:
+            return "unsigned"
         states = {s.state for s in self.signatures}
         if "invalid" in states:
             return "invalid"
@@ -101,7 +120,7 @@ class PdfVerification:
 
     @property
     def all_trusted(self) -> bool:
-        return all(s.trusted for s in self.signatures)
+        return bool(self.signatures) and all(s.trusted for s in self.signatures)
 
     def passes(self, require_trusted: bool = False) -> bool:
         """Intact, valid and unaltered (and every signer trusted, if that is required)."""

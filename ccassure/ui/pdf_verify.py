@@ -36,8 +36,18 @@ def _yes(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+def _trusted(check: SignatureCheck) -> str:
+    if not check.trust_assessed:
+        return "Not assessed"
+    if check.trusted:
+        return "Yes"
+    if check.certificate_problem:
+        return f"No ({check.certificate_problem})"
+    return "No (known signer)" if check.known else "No (unknown)"
+
+
 def _cells(check: SignatureCheck) -> tuple[str, ...]:
-    trusted = "Yes" if check.trusted else "No (known signer)" if check.known else "No (unknown)"
+    trusted = _trusted(check)
     state = check.state_text + (f" ({check.problem})" if check.problem else "")
     return (
         check.signer,
@@ -65,6 +75,7 @@ class VerifyPdfDialog(QDialog):
         super().__init__(parent)
         self.verify, self.runner = verify, runner
         self.found: PdfVerification | None = None
+        self.request = 0  # only the latest file chosen may show its result
         self.setWindowTitle("Verify a signed PDF")
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -110,15 +121,22 @@ class VerifyPdfDialog(QDialog):
         announce(self.verdict, message, assertive)
 
     def start(self, path: Path) -> None:
+        self.request += 1
+        token = self.request
         self.file_label.setText(str(path))
         self.table.setRowCount(0)
         self.found = None
         self.say(f"Verifying {path.name}…")
         self.runner.run(
-            "verify a signed PDF", lambda _control: self.verify(path), self._show, self._failed
+            "verify a signed PDF",
+            lambda _control: self.verify(path),
+            lambda found: self._show(found, token),
+            lambda error: self._failed(error, token),
         )
 
-    def _show(self, found: PdfVerification) -> None:
+    def _show(self, found: PdfVerification, token: int) -> None:
+        if token != self.request:
+            return  # a file chosen earlier: another has been chosen since
         self.found = found
         self.table.setRowCount(len(found.signatures))
         for number, check in enumerate(found.signatures):
@@ -129,7 +147,9 @@ class VerifyPdfDialog(QDialog):
         self.table.resizeRowsToContents()
         self.say(verdict_text(found), assertive=found.state != "valid")
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, token: int) -> None:
+        if token != self.request:
+            return
         self.say(f"Cannot be verified: {error}", assertive=True)
 
 
