@@ -62,10 +62,10 @@ def test_save_as_html_writes_the_report(qtbot, window: MainWindow, tmp_path: Pat
     preview.ask_path = lambda _parent, _suggested: target
     preview.save_button.setFocus()
     qtbot.keyClick(preview.save_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    # The file appears (renamed into place) a moment before the worker reports back.
+    qtbot.waitUntil(lambda: "Saved the report" in preview.status.text(), timeout=10_000)
     written = target.read_text(encoding="utf-8")
     assert written == preview.html and written.startswith("<!DOCTYPE html>")
-    assert "Saved the report" in preview.status.text()
     preview.close_button.click()
 
 
