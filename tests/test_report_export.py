@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from ccassure.domain.document import AssessmentDocument, content_hash
+from ccassure.domain.errors import CcassureError
 from ccassure.domain.templates import TemplateSet
 from ccassure.services.context import load_template_set
 from ccassure.services.paths import AppPaths
@@ -293,3 +294,35 @@ def test_a_certificate_from_another_store_is_intact_but_untrusted(
     assert cli("verify", str(signed), "--require-trusted", check=False).returncode == 1
     [theirs] = pdfsig(signed)
     assert theirs["Signature Validation"] == "Signature is Valid."
+
+
+def test_a_wrong_passphrase_fails_before_the_report_is_drawn(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    import keyring
+    import keyring.backends.fail
+
+    from ccassure.services.report_export import SignWith
+    from tests.test_actions import open_copy
+
+    context = open_copy(demo_store, tmp_path)
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        context.identities.create("A Person", "DPO", ask=lambda _p: PASS)
+        steps: list[tuple[int, int]] = []
+        target = tmp_path / "r.pdf"
+        with pytest.raises(CcassureError, match="passphrase is wrong"):
+            context.report_export.export(
+                1,
+                "pdf",
+                target,
+                sign=SignWith(None, lambda _p: "wrong passphrase"),
+                progress=lambda done, total: steps.append((done, total)),
+            )
+        assert steps == [] and not target.exists()
+        done = context.report_export.export(1, "pdf", target, sign=SignWith(None, lambda _p: PASS))
+        assert done.signed_by == "A Person" and target.exists()
+    finally:
+        keyring.set_keyring(before)
+        context.close()

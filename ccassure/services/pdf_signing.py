@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,9 +109,22 @@ class PdfSigningService:
 
     def sign(self, pdf: bytes, fingerprint: str | None, ask: Ask, reason: str = "") -> bytes:
         """The PDF with one more signature, by the chosen identity."""
+        return self.unlock(fingerprint, ask, reason)(pdf)
+
+    def unlock(
+        self, fingerprint: str | None, ask: Ask, reason: str = ""
+    ) -> Callable[[bytes], bytes]:
+        """Get the key now (a wrong passphrase fails before any work), sign with it later."""
         record = self.signer(fingerprint)
         key, wording = self._key_and_reason(record, ask, reason)
-        return sign_pdf(pdf, key, record.certificate_pem, reason=wording)
+
+        def signing(pdf: bytes) -> bytes:
+            try:
+                return sign_pdf(pdf, key, record.certificate_pem, reason=wording)
+            except SigningError as exc:
+                raise ServiceError(str(exc), exc.kind) from None
+
+        return signing
 
     def sign_file(
         self,

@@ -97,8 +97,12 @@ class ReportExportService:
         if sign is not None and fmt != "pdf":
             raise ServiceError("only a PDF report can be signed; use --format pdf with --sign")
         check_target(self.reports.assessments.store.path, path, force)
+        signer, signing = "", None
         if sign is not None:
             self._refuse_broken_seal(assessment_id)
+            service = self._pdf_signing()
+            signer = service.signer(sign.fingerprint).name
+            signing = service.unlock(sign.fingerprint, sign.ask, sign.reason)
         tell = progress or (lambda _done, _total: None)
         tell(0, WHOLE)
         if fmt == "json":
@@ -115,12 +119,9 @@ class ReportExportService:
                 data = render_html(report).encode("utf-8")
             else:
                 data = self.pdf(report, progress)
-        signer = ""
-        if sign is not None:
+        if signing is not None:
             tell(DRAWN, WHOLE)
-            service = self._pdf_signing()
-            signer = service.signer(sign.fingerprint).name
-            data = service.sign(data, sign.fingerprint, sign.ask, sign.reason)
+            data = signing(data)
         write_whole(path, lambda temporary: temporary.write_bytes(data))
         tell(WHOLE, WHOLE)
         return ExportedReport(path, fmt, title, version, len(data), signer)
