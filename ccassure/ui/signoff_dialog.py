@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -84,9 +85,13 @@ class SignoffDialog(QDialog):
         from ccassure.services.identities import KEY_FILE
 
         self.choices = choices
-        self.setWindowTitle(f"Sign off {choices.title}, version {choices.version}")
-        name(self, "Sign off", f"Sign off {choices.title}, version {choices.version}")
+        heading = f"Sign off {choices.title}, version {choices.version}"
+        self.setWindowTitle(heading)
+        name(self, "Sign off", heading)
         form = QFormLayout(self)
+        title = QLabel(f"<b>{html.escape(heading)}</b>")  # seen even with no title bar
+        title.setWordWrap(True)
+        form.addRow(title)
         self.identity = QComboBox()
         for view in choices.identities:
             where = "key file" if view.key == KEY_FILE else "OS keyring"
