@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ccassure import credentials
 from ccassure.services.errors import ServiceError
+from ccassure.services.files import read_file
 from ccassure.signing.errors import SigningError
 from ccassure.signing.identity import (
     CertificateInfo,
@@ -38,21 +39,6 @@ NEW_KEY_FILE_PROMPT = "Passphrase to protect the key file: "
 
 Ask = Callable[[str], str]
 """Asks the person for a passphrase, given what it is for; returns it."""
-
-
-def _read_small_file(path: Path, limit: int, what: str) -> bytes:
-    try:
-        if path.stat().st_size > limit:
-            raise ServiceError(f"{path}: too large to be {what}")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ServiceError(f"{path}: no such file", "missing") from None
-    except IsADirectoryError:
-        raise ServiceError(f"{path}: not a regular file") from None
-    except PermissionError:
-        raise ServiceError(f"{path}: you do not have permission to read it") from None
-    except OSError as exc:
-        raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 @dataclass(frozen=True)
@@ -161,7 +147,7 @@ class IdentityService:
 
     def import_pkcs12(self, path: Path, ask: Ask) -> IdentityView:
         """An organisation's PKCS#12 file: its certificate to the store, its key kept safe."""
-        data = _read_small_file(path, MAX_PKCS12_BYTES, "a PKCS#12 file")
+        data = read_file(path, MAX_PKCS12_BYTES, "for a PKCS#12 file")
         try:
             identity = load_pkcs12(data, ask(f"Passphrase of {path.name}: "))
         except SigningError as exc:
@@ -253,7 +239,7 @@ class IdentityService:
 
     def trust_certificate(self, path: Path) -> IdentityView:
         """A signer's certificate file (PEM or DER) kept as a trusted known signer."""
-        data = _read_small_file(path, MAX_CERTIFICATE_BYTES, "a certificate")
+        data = read_file(path, MAX_CERTIFICATE_BYTES, "for a certificate")
         try:
             info = read_certificate(data)
         except SigningError as exc:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccassure.services.errors import ServiceError
+from ccassure.services.files import read_file
 from ccassure.services.identities import NO_KEY, Ask, IdentityService
 from ccassure.signing.errors import SigningError
 from ccassure.signing.pdf_signatures import sign_pdf, signing_certificate_problem, verify_pdf
@@ -31,18 +32,7 @@ class SignedPdf:
 
 def read_pdf(path: Path) -> bytes:
     """A PDF file's bytes; one readable message if it cannot be read."""
-    try:
-        if path.stat().st_size > MAX_PDF_BYTES:
-            raise ServiceError(f"{path}: too large (over {MAX_PDF_BYTES // 2**20} MiB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ServiceError(f"{path}: no such file", "missing") from None
-    except IsADirectoryError:
-        raise ServiceError(f"{path}: not a regular file") from None
-    except PermissionError:
-        raise ServiceError(f"{path}: you do not have permission to read it") from None
-    except OSError as exc:
-        raise ServiceError(f"{path}: cannot be read ({exc.strerror})") from None
+    return read_file(path, MAX_PDF_BYTES, "for a PDF to sign or verify")
 
 
 def write_atomically(target: Path, data: bytes) -> None:
