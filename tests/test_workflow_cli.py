@@ -51,3 +51,28 @@ def test_refusals_are_one_line_and_change_nothing(demo_store: Path, tmp_path: Pa
         assert len(result.stderr.strip().splitlines()) == 1
         assert result.stderr.startswith("ccassure: ")
     assert store.read_bytes() == before
+
+
+def test_the_parser_offers_what_the_services_take() -> None:
+    """The argument parser is kept import-light, so its lists are its own: they must agree."""
+    from typing import get_args
+
+    from ccassure.cli.parsers import DECISIONS, FORMATS
+    from ccassure.domain.decisions import Decision
+    from ccassure.services import report_export
+
+    assert FORMATS == report_export.FORMATS
+    assert sorted(DECISIONS.values()) == sorted(get_args(Decision))
+
+
+def test_parsing_imports_no_service_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ccassure.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('sqlalchemy', 'pyhanko', 'keyring', 'reportlab', 'PySide6') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -89,21 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "replace the store with a backup (current one kept first)")
     restore.add_argument("src", type=Path, metavar="SRC")
     command("self-test", "build a demo store in a temporary folder and check everything")
-    from ccassure.cli.identity import add_parser as add_identity_parser
+    from ccassure.cli import parsers
 
-    add_identity_parser(command)
-    from ccassure.cli.workflow import add_parsers as add_workflow_parsers
-
-    add_workflow_parsers(command)
-    from ccassure.cli.signoff import add_parser as add_signoff_parser
-
-    add_signoff_parser(command)
-    from ccassure.cli.export import add_parsers as add_export_parsers
-
-    add_export_parsers(command)
-    from ccassure.cli.pdf import add_parsers as add_pdf_parsers
-
-    add_pdf_parsers(command)
+    for add in (
+        parsers.add_identity,
+        parsers.add_workflow,
+        parsers.add_signoff,
+        parsers.add_export,
+        parsers.add_pdf,
+    ):
+        add(command)
     return parser
 
 

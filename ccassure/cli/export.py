@@ -6,37 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from ccassure.cli.identity import ask_passphrase
 from ccassure.cli.output import safe
 from ccassure.services.context import Context
-from ccassure.services.report_export import FORMATS, SignWith
+from ccassure.services.report_export import SignWith
 
 EXIT_OK = 0
 Command = Callable[..., argparse.ArgumentParser]
-
-
-def add_parsers(command: Command) -> None:
-    export = command(
-        "export", "write an assessment version's report as PDF (optionally signed), HTML or JSON"
-    )
-    export.add_argument("id", type=int, metavar="ID")
-    export.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
-    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    export.add_argument("--sign", action="store_true", help="sign the PDF with your identity")
-    export.add_argument("--identity", metavar="F", help="which identity signs (8+ characters)")
-    export.add_argument("--reason", default="", help="why you sign (default: 'Approved by …')")
-    export.add_argument("--json", action="store_true", help="machine-readable output")
-    summary = command(
-        "summary",
-        "the governance summary of a programme: equality, privacy and environmental comments",
-        json_flag=True,
-    )
-    summary.add_argument(
-        "--programme", metavar="KEY", help="the programme (when there are several)"
-    )
 
 
 def _export(args: argparse.Namespace, context: Context) -> int:

@@ -7,7 +7,6 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ccassure.cli.output import safe, table
@@ -21,33 +20,6 @@ from ccassure.services.identities import (
 )
 
 EXIT_OK = 0
-
-
-def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """The `identity` command and its sub-commands."""
-    parent = command("identity", "signing identities and trusted signers")
-    sub = parent.add_subparsers(
-        dest="action", metavar="ACTION", required=True, parser_class=type(parent)
-    )
-    create = sub.add_parser("create", help="a new key and self-signed certificate")
-    create.add_argument("--name", required=True, help="your name, as signatures show it")
-    create.add_argument("--role", required=True, help="for example 'Data Protection Officer'")
-    create.add_argument("--organisation", default="", help="for example 'Metropolitan Police'")
-    imp = sub.add_parser("import", help="an organisation's PKCS#12 file (.p12, .pfx)")
-    imp.add_argument("file", metavar="P12")
-    listing = sub.add_parser("list", help="known identities and where their keys are")
-    listing.add_argument("--json", action="store_true", help="machine-readable output")
-    export = sub.add_parser("export-cert", help="write a certificate (PEM) to a file")
-    export.add_argument("--fingerprint", metavar="F", help="which identity (8+ characters)")
-    export.add_argument("-o", "--output", required=True, metavar="FILE")
-    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    trust = sub.add_parser("trust", help="trust a signer's certificate file (PEM or DER)")
-    trust.add_argument("file", metavar="CERT_FILE")
-    untrust = sub.add_parser("untrust", help="keep a signer as known, but no longer trusted")
-    untrust.add_argument("fingerprint", metavar="FINGERPRINT")
-    delete = sub.add_parser("delete", help="forget an identity and delete its private key here")
-    delete.add_argument("fingerprint", metavar="FINGERPRINT")
-    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def ask_passphrase(prompt: str) -> str:

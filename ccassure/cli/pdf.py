@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from ccassure.cli.identity import ask_passphrase
@@ -22,28 +21,6 @@ from ccassure.signing.pdf_signatures_verdict import (
 EXIT_OK, EXIT_FAILED = 0, 1
 AFTER_TEXT = {"nothing": "nothing", "signatures": "later signatures only", "other": "CHANGED"}
 NOT_ASSESSED = "-"
-
-
-def add_parsers(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """`sign FILE` and `verify FILE`."""
-    sign = command("sign", "sign (or countersign) a PDF file with one of your identities")
-    sign.add_argument("file", type=Path, metavar="FILE")
-    sign.add_argument("--identity", metavar="FP", help="which identity (8+ characters)")
-    sign.add_argument("--reason", default="", help="why you sign (default: 'Approved by …')")
-    sign.add_argument("-o", "--output", type=Path, metavar="OUT", help="write here, not FILE")
-    sign.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    verify = command(
-        "verify",
-        "check a signed PDF: exit 0 all signatures valid, 1 invalid, altered or unsigned, "
-        "2 unreadable",
-        json_flag=True,
-    )
-    verify.add_argument("file", type=Path, metavar="FILE")
-    verify.add_argument(
-        "--require-trusted",
-        action="store_true",
-        help="also fail (exit 1) unless every signer is trusted in this store",
-    )
 
 
 def _yes(value: bool) -> str:

@@ -4,48 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 
 from ccassure.cli.identity import ask_passphrase
 from ccassure.cli.output import signoff_table, table
+from ccassure.cli.parsers import DECISIONS
 from ccassure.domain.decisions import Decision
 from ccassure.domain.signoff import SignoffView
 from ccassure.services.context import Context
 
 EXIT_OK = 0
-DECISIONS: dict[str, Decision] = {
-    "approve": "approved",
-    "approve-with-conditions": "approved_with_conditions",
-    "reject": "rejected",
-    "advice-given": "advice_given",
-    "advice-accepted": "accepted",
-    "advice-overruled": "overruled",
-    "noted": "noted",
-}
 OPTION_OF: dict[Decision, str] = {decision: option for option, decision in DECISIONS.items()}
-
-
-def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """`signoff ID --role R --decision D` and `signoffs ID`."""
-    sign = command(
-        "signoff",
-        "sign off a version in review in one of its template's roles, with your identity",
-        json_flag=True,
-    )
-    sign.add_argument("id", type=int, metavar="ID")
-    sign.add_argument("--role", required=True, help="the template's role key (see 'signoffs ID')")
-    sign.add_argument(
-        "--decision",
-        required=True,
-        choices=DECISIONS,
-        help="each role takes its own decisions ('signoffs ID' lists them); "
-        "approve-with-conditions, reject and advice-overruled need --comments",
-    )
-    sign.add_argument("--comments", default="", help="the conditions, reasons or advice")
-    sign.add_argument("--identity", metavar="FP", help="which identity signs (8+ characters)")
-    listing = command("signoffs", "list a version's sign-offs and their states", json_flag=True)
-    listing.add_argument("id", type=int, metavar="ID")
 
 
 def view_data(view: SignoffView) -> dict[str, str]:

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 
 from ccassure.services.context import Context
 
 EXIT_OK = 0
-COMMANDS = {
-    "submit": "submit a draft for review (every required item must be answered)",
-    "withdraw": "take a version in review back to draft",
-    "new-version": "start version n+1 of an approved assessment as a draft",
-}
-
-
-def add_parsers(command: Callable[..., argparse.ArgumentParser]) -> None:
-    for name, text in COMMANDS.items():
-        parser = command(name, text, json_flag=True)
-        parser.add_argument("id", type=int, metavar="ID")
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
