@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ccassure.domain.document import Status
 from ccassure.domain.errors import CcassureError
+
+if TYPE_CHECKING:
+    from ccassure.domain.document import Status
 
 
 class WorkflowError(CcassureError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,7 +25,6 @@ from ccassure.ui.a11y import name
 from ccassure.ui.export_dialog import EXPORT_KEY
 from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
-from ccassure.ui.signoff_dialog import signoff_button
 
 HEADINGS = {
     "issues": ["Ref", "Issue", "Severity", "Status", "Criterion", "Assistive tech", "Screen"],
@@ -48,6 +49,25 @@ def item_table(model: ItemsModel, label: str, description: str) -> QTableView:
     view.setWordWrap(True)
     name(view, label, description)
     return view
+
+
+SIGNOFF_KEY = "Ctrl+Shift+S"
+
+
+def signoff_button(clicked: Callable[[], None], page: QWidget) -> QPushButton:
+    """The assessment page's "Sign off…" button, and its shortcut while the page has focus."""
+    button = QPushButton("Sign &off…")
+    name(
+        button,
+        "Sign off",
+        f"Sign off this version in one of its roles with your identity ({SIGNOFF_KEY})",
+    )
+    button.clicked.connect(clicked)
+    button.hide()
+    shortcut = QShortcut(QKeySequence(SIGNOFF_KEY), page)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(lambda: button.click() if button.isVisible() else None)
+    return button
 
 
 class _Page(QWidget):

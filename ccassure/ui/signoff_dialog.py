@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +32,6 @@ if TYPE_CHECKING:
     from ccassure.ui.main_window import MainWindow
     from ccassure.ui.tasks import TaskControl
 
-SIGNOFF_KEY = "Ctrl+Shift+S"
 DECISIONS: tuple[tuple[Decision, str, str], ...] = (
     ("approved", "&Approve", "Approve this version as it stands"),
     ("approved_with_conditions", "Approve with co&nditions", "Approve; give the conditions"),
@@ -47,22 +43,6 @@ DECISIONS: tuple[tuple[Decision, str, str], ...] = (
 )
 """Every decision a role may take; the dialog shows only those of the chosen role."""
 DECISION_INDEX: dict[Decision, int] = {d[0]: number for number, d in enumerate(DECISIONS)}
-
-
-def signoff_button(clicked: Callable[[], None], page: QWidget) -> QPushButton:
-    """The assessment page's "Sign off…" button, and its shortcut while the page has focus."""
-    button = QPushButton("Sign &off…")
-    name(
-        button,
-        "Sign off",
-        f"Sign off this version in one of its roles with your identity ({SIGNOFF_KEY})",
-    )
-    button.clicked.connect(clicked)
-    button.hide()
-    shortcut = QShortcut(QKeySequence(SIGNOFF_KEY), page)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(lambda: button.click() if button.isVisible() else None)
-    return button
 
 
 @dataclass(frozen=True)
