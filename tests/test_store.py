@@ -302,3 +302,13 @@ def test_issue_search_finds_every_inserted_issue(context: Context, count: int) -
         db.execute("INSERT INTO issue_fts(issue_fts) VALUES ('integrity-check')")
     finally:
         db.close()
+
+
+def test_stores_and_their_copies_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    from ccassure.store.sqlite_file import copy_store
+
+    store = Store.create(tmp_path / "s.db")
+    store.close()
+    copy_store(tmp_path / "s.db", tmp_path / "copy.db")
+    for path in (tmp_path / "s.db", tmp_path / "copy.db"):
+        assert path.stat().st_mode & 0o777 == 0o600, path

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from ccassure.store.errors import StoreError
-from ccassure.store.sqlite_file import copy_store, inspect_store
+from ccassure.store.sqlite_file import copy_store, inspect_store, private_empty_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -83,8 +83,9 @@ def create_store(path: Path, revision: str = "head") -> Engine:
         raise StoreError(f"{path}: a file is already there; choose another path", "exists")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        private_empty_file(path)
     except OSError as exc:
-        raise StoreError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+        raise StoreError(f"{path}: cannot create the store there ({exc.strerror})") from None
     engine = make_engine(path)
     try:
         migrate(engine, revision)

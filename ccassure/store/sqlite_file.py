@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,11 @@ def integrity_problems(path: Path) -> list[str]:
     return problems
 
 
+def private_empty_file(path: Path) -> None:
+    """A new, empty file only its owner can read: SQLite gives its journals the same mode."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def copy_store(source: Path, destination: Path) -> None:
     """Copy a live store, consistently, with SQLite's online backup into a new file."""
     if destination.exists():
@@ -93,6 +99,7 @@ def copy_store(source: Path, destination: Path) -> None:
     partial = destination.with_name(destination.name + ".partial")
     try:
         partial.unlink(missing_ok=True)
+        private_empty_file(partial)
         dst = sqlite3.connect(partial)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"{destination}: cannot write a copy there ({exc})", "invalid") from None
