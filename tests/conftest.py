@@ -21,6 +21,10 @@ from tests import network_guard
 
 network_guard.install()
 
+# The memory_keyring fixture; a plugin, not an import, so that child scripts importing this
+# module do not define (and so register) the in-memory keyring backend.
+pytest_plugins = ["tests.keyrings"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = ProgrammeRef(key="cc-replacement", name="Command and Control replacement")
 TODAY = date(2026, 11, 26)

@@ -7,7 +7,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,43 +27,15 @@ from ccassure.signing.identity import create_identity, load_pkcs12, read_certifi
 from ccassure.signing.keyfile import REFUSED_KEY_FILE, decrypt_key, encrypt_key
 from ccassure.store.store import Store
 from tests.conftest import ROOT, run_cli
+from tests.keyrings import MemoryKeyring, run_under_secret_service
 
 PASS = "correct horse battery"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring held in a dict, recommended (priority 1) like a real OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 class PlaintextishKeyring(MemoryKeyring):
     """A backend keyring does not recommend (like keyrings.alt's plaintext file)."""
 
     priority = 0.5  # type: ignore[assignment]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 @pytest.fixture
@@ -172,7 +143,8 @@ def test_backend_usable_only_when_keyring_recommends_it() -> None:
         with pytest.raises(credentials.CredentialError):
             credentials.store_key("ab" * 32, "key")
         keyring.set_keyring(MemoryKeyring())
-        assert credentials.backend() == credentials.Backend(f"{__name__}.MemoryKeyring", True, "")
+        memory = f"{MemoryKeyring.__module__}.MemoryKeyring"
+        assert credentials.backend() == credentials.Backend(memory, True, "")
     finally:
         keyring.set_keyring(before)
 
@@ -296,31 +268,7 @@ def test_cli_round_trip_without_a_keyring(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_real_secret_service_under_dbus_run_session(tmp_path: Path) -> None:
-    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (./dev test installs gnome-keyring, dbus)")
-    home, run = tmp_path / "home", tmp_path / "run"
-    home.mkdir()
-    run.mkdir(mode=0o700)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_RUNTIME_DIR": str(run),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    script = (
-        "echo -n test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
-        ' && exec "$0" "$1" "$2"'
-    )
-    child = ROOT / "tests" / "keyring_child.py"
-    result = subprocess.run(
-        ["dbus-run-session", "--", "sh", "-c", script, sys.executable, str(child), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = run_under_secret_service(ROOT / "tests" / "keyring_child.py", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "secret-service ok" in result.stdout
 

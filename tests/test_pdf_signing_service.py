@@ -17,17 +17,8 @@ from ccassure.signing.errors import SigningError
 from ccassure.signing.identity import create_identity, to_pkcs12
 from ccassure.store.store import Store
 from tests.conftest import ROOT
-from tests.pdf_helpers import (
-    PASS,
-    MemoryKeyring,
-    make_pdf,
-    memory_keyring,
-    pdfsig,
-    rsa_identity,
-    run_under_secret_service,
-)
-
-__all__ = ["memory_keyring"]  # the fixture, used by name
+from tests.keyrings import MemoryKeyring, run_under_secret_service
+from tests.pdf_helpers import PASS, make_pdf, pdfsig, rsa_identity
 
 
 @pytest.fixture

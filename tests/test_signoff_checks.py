@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import keyring
 import pytest
 
 from ccassure.domain.document import parse_document
@@ -24,22 +22,13 @@ from ccassure.services.report_export import SignWith
 from ccassure.services.signoffs import SignoffService
 from ccassure.services.transfer import document_json, import_document
 from tests.conftest import ROOT
+from tests.keyrings import MemoryKeyring
 from tests.signoff_helpers import DPIA_PLAN, in_review, roles, signer
-from tests.test_identities import MemoryKeyring
 from tests.test_workflow import _signoffs
 
 
 def no_passphrase(prompt: str) -> str:
     raise AssertionError(f"a key in the keyring needs no passphrase, yet it asked: {prompt}")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def states(context: Context, assessment_id: int) -> list[str]:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,21 +25,12 @@ from ccassure.services.transfer import document_json, import_document
 from ccassure.signing.identity import create_identity
 from ccassure.signing.records import fingerprint_of, sign_record, verify_record
 from tests.conftest import ROOT
+from tests.keyrings import MemoryKeyring, run_under_secret_service
 from tests.signoff_helpers import DPIA_PLAN, PASS, in_review, roles, signer
-from tests.test_identities import MemoryKeyring
 
 
 def no_passphrase(prompt: str) -> str:
     raise AssertionError(f"a key in the keyring needs no passphrase, yet it asked: {prompt}")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def states(context: Context, assessment_id: int) -> list[tuple[str, str, str]]:
@@ -294,31 +280,7 @@ def test_signing_with_a_key_file_asks_for_its_passphrase(context: Context) -> No
 
 
 def test_signing_with_a_key_in_the_real_secret_service(tmp_path: Path) -> None:
-    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (./dev test installs gnome-keyring, dbus)")
-    home, run = tmp_path / "home", tmp_path / "run"
-    home.mkdir()
-    run.mkdir(mode=0o700)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_RUNTIME_DIR": str(run),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    script = (
-        "echo -n test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
-        ' && exec "$0" "$1" "$2"'
-    )
     child = ROOT / "tests" / "signoff_keyring_child.py"
-    result = subprocess.run(
-        ["dbus-run-session", "--", "sh", "-c", script, sys.executable, str(child), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = run_under_secret_service(child, tmp_path, {"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "signed with the secret service ok" in result.stdout

@@ -19,13 +19,11 @@ from ccassure.services.pdf_signing import verify_file
 from ccassure.ui.export_dialog import ExportDialog, suggested_name
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.report_preview import ReportPreview
-from tests.pdf_helpers import memory_keyring
 from tests.pdf_reading import flat, page_texts
 from tests.signoff_helpers import PASS, signer
 from tests.test_identities import PlaintextishKeyring
 from tests.ui_helpers import accessible_name, focusable, tab_cycle
 
-__all__ = ["memory_keyring"]  # the fixture, used by name
 pytestmark = pytest.mark.slow
 DPIA_APPROVED = 1  # the demo's core C&C DPIA
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

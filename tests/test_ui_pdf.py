@@ -18,11 +18,11 @@ from ccassure.ui.identities_window import IdentitiesDialog
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.pdf_verify import VerifyPdfDialog
 from ccassure.ui.tasks import TaskRunner
-from tests.pdf_helpers import TEXT, MemoryKeyring, make_pdf, memory_keyring
+from tests.keyrings import MemoryKeyring
+from tests.pdf_helpers import TEXT, make_pdf
 from tests.test_ui_walk import clashes
 from tests.ui_helpers import accessible_name, focusable
 
-__all__ = ["memory_keyring"]  # the fixture, used by name
 ALICE = create_identity("Łukasz Żółć", "Data Protection Officer", "Metropolitan Police")
 BOB = create_identity("Nguyễn Thị Minh", "Senior Responsible Owner", "Home Office")
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -16,21 +14,12 @@ from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
 from ccassure.ui.main_window import MainWindow
 from ccassure.ui.signoff_dialog import SignoffDialog
+from tests.keyrings import MemoryKeyring
 from tests.signoff_helpers import signer
-from tests.test_identities import MemoryKeyring
 from tests.ui_helpers import accessible_name, focusable, tab_cycle
 
 DPIA_IN_REVIEW = 2  # the demo's LifeX DPIA
 DPIA_APPROVED = 1
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def _context(window: MainWindow) -> Context:
