@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = command("gui", "open the desktop app")
     gui.add_argument("--demo", action="store_true", help="open on the demo programme")
-    command("init", "create a new, empty store")
+    from ccassure.cli import parsers
+
+    parsers.add_init(command)
     demo = command("demo", "create the C&C demo programme in the store")
     demo.add_argument(
         "--scale",
@@ -89,9 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "replace the store with a backup (current one kept first)")
     restore.add_argument("src", type=Path, metavar="SRC")
     command("self-test", "build a demo store in a temporary folder and check everything")
-    from ccassure.cli import parsers
-
     for add in (
+        parsers.add_encryption,
         parsers.add_identity,
         parsers.add_workflow,
         parsers.add_signoff,
@@ -109,38 +110,38 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
 
         store_given = bool(args.store or os.environ.get(STORE_ENV))
         return run_gui(paths, demo=bool(getattr(args, "demo", False)), store_given=store_given)
-    from ccassure.cli import commands
+    from ccassure.cli import commands, store_security
     from ccassure.services.context import build_context, load_template_set
 
-    if name == "init":
-        build_context(paths, mode="create").close()
-        print(f"Created an empty store at {paths.store}")
-        return EXIT_OK
+    if name in ("init", "encrypt", "decrypt"):
+        run_security = getattr(store_security, name)
+        return int(run_security(args, paths))
+    keys = store_security.key_request()
     if name == "templates":
         return commands.templates(load_template_set(paths), args.json)
     if name == "check":
-        return commands.check(paths, args.json)
+        return commands.check(paths, args.json, keys)
     if name == "backup":
-        return commands.backup(paths, args.dest)
+        return commands.backup(paths, args.dest, keys)
     if name == "restore":
-        return commands.restore(paths, args.src)
+        return commands.restore(paths, args.src, keys)
     if name == "self-test":
         return commands.self_test()
     if name in ("sign", "verify"):
         from ccassure.cli.pdf import run as run_pdf
 
-        return run_pdf(args, paths)
+        return run_pdf(args, paths, keys)
     mode = "open_or_create" if name == "demo" else "open"
     if name == "identity":
         from ccassure.cli.identity import run as run_identity
 
         mode = "open_or_create" if args.action in ("create", "import", "trust") else "open"
-        context = build_context(paths, mode=mode)
+        context = build_context(paths, mode=mode, keys=keys)
         try:
             return run_identity(args, context)
         finally:
             context.close()
-    context = build_context(paths, mode=mode)
+    context = build_context(paths, mode=mode, keys=keys)
     try:
         if name in ("submit", "withdraw", "new-version"):
             from ccassure.cli.workflow import run as run_workflow

@@ -18,6 +18,7 @@ from ccassure.services.demo import build_demo
 from ccassure.services.errors import ServiceError
 from ccassure.services.paths import AppPaths, builtin_resources, resolve_paths
 from ccassure.services.selftest import self_test as run_self_test
+from ccassure.services.store_keys import KeyRequest, unlock
 from ccassure.services.stores import backup_store, check_store, restore_store
 from ccassure.services.transfer import document_json, import_document, read_document_file
 
@@ -130,8 +131,8 @@ def templates(template_set: TemplateSet, as_json: bool) -> int:
     return EXIT_OK
 
 
-def check(paths: AppPaths, as_json: bool) -> int:
-    report = check_store(paths.store, load_template_set(paths))
+def check(paths: AppPaths, as_json: bool, keys: KeyRequest) -> int:
+    report = check_store(paths.store, load_template_set(paths), unlock(paths.store, keys))
     if as_json:
         _json(
             {
@@ -158,14 +159,16 @@ def check(paths: AppPaths, as_json: bool) -> int:
     return EXIT_OK
 
 
-def backup(paths: AppPaths, destination: Path) -> int:
-    written = backup_store(paths.store, destination)
+def backup(paths: AppPaths, destination: Path, keys: KeyRequest) -> int:
+    written = backup_store(paths.store, destination, unlock(paths.store, keys))
     print(f"Backed up {paths.store} to {written}")
     return EXIT_OK
 
 
-def restore(paths: AppPaths, source: Path) -> int:
-    before = restore_store(source, paths.store, load_template_set(paths))
+def restore(paths: AppPaths, source: Path, keys: KeyRequest) -> int:
+    key = unlock(paths.store, keys) if paths.store.is_file() else None
+    source_key = unlock(source, keys) if source.is_file() else None
+    before = restore_store(source, paths.store, load_template_set(paths), key, source_key)
     kept = f"; the previous store is kept at {before}" if before else ""
     print(f"Restored {paths.store} from {source}{kept}")
     return EXIT_OK

@@ -125,3 +125,31 @@ def add_workflow(command: Command) -> None:
     for name, text in WORKFLOW_COMMANDS.items():
         parser = command(name, text, json_flag=True)
         parser.add_argument("id", type=int, metavar="ID")
+
+
+def add_encryption(command: Command) -> None:
+    """`encrypt` and `decrypt` for an existing store (init's own flags are in add_init)."""
+    encrypt = command("encrypt", "encrypt the store (key in the OS keyring, or a passphrase)")
+    encrypt.add_argument(
+        "--passphrase", action="store_true", help="use a passphrase, not the OS keyring"
+    )
+    command("decrypt", "store the store unencrypted (the encrypted one is kept as a backup)")
+
+
+def add_init(command: Command) -> None:
+    init = command("init", "create a new, empty store (encrypted where a keyring exists)")
+    choice = init.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--encrypt",
+        action="store_true",
+        default=None,
+        help="encrypt it (the default where an OS keyring can keep the key)",
+    )
+    choice.add_argument(
+        "--no-encrypt", dest="encrypt", action="store_false", help="leave it unencrypted"
+    )
+    init.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="encrypt with a passphrase (prompted, or $CCASSURE_PASSPHRASE), not the keyring",
+    )

@@ -11,6 +11,7 @@ from ccassure.cli.output import safe, table
 from ccassure.services.context import build_context
 from ccassure.services.paths import AppPaths
 from ccassure.services.pdf_signing import verify_file
+from ccassure.services.store_keys import KeyRequest
 from ccassure.signing.pdf_signatures_verdict import (
     EXPIRED,
     NOT_YET_VALID,
@@ -73,9 +74,9 @@ def verification_text(path: Path, found: PdfVerification, require_trusted: bool)
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace, paths: AppPaths) -> int:
+def run(args: argparse.Namespace, paths: AppPaths, keys: KeyRequest) -> int:
     if args.command == "sign":
-        context = build_context(paths, mode="open")
+        context = build_context(paths, mode="open", keys=keys)
         try:
             done = context.pdf_signing.sign_file(
                 args.file, args.identity, ask_passphrase, args.reason, args.output, args.force
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"Signed {safe(str(done.path))} as {safe(done.signer)} ({done.fingerprint[:16]}…)")
         return EXIT_OK
     if paths.store.exists():
-        context = build_context(paths, mode="open")
+        context = build_context(paths, mode="open", keys=keys)
         try:
             found = context.pdf_signing.verify_file(args.file)
         finally:

@@ -87,7 +87,7 @@ def import_axe(
     if new or changed:
         service.check_editable(assessment_id)
         service.validate(header.model_copy(update={"issues": tuple(new)}))
-        backup = safety_backup(service.store.path, "before-axe-import")
+        backup = safety_backup(service.store.path, "before-axe-import", service.store.key)
         with service.editing(assessment_id, stamp) as writer:
             writer.add_issues(assessment_id, new)
             for earlier, occurrences in changed.items():

@@ -13,7 +13,9 @@ from ccassure.domain.templates import TemplateSet, load_templates
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.dashboard import DashboardService
 from ccassure.services.paths import AppPaths, builtin_resources, demo_store_path
-from ccassure.services.stores import create_store, open_or_create, open_store
+from ccassure.services.store_keys import KeyRequest, unlock
+from ccassure.services.stores import create_store, open_store
+from ccassure.store.cipher import StoreKey
 from ccassure.store.store import Store
 
 if TYPE_CHECKING:
@@ -116,12 +118,20 @@ def build_context(
     today: Callable[[], date] = date.today,
     store_path: Path | None = None,
     actor: str = "",
+    keys: KeyRequest | None = None,
+    new_key: StoreKey | None = None,
 ) -> Context:
-    """mode: 'open' an existing store, 'create' a new one, or 'open_or_create'."""
+    """mode: 'open' an existing store, 'create' a new one, or 'open_or_create'.
+
+    An encrypted store opens with its key from the keyring, else the passphrase in `keys`;
+    a store created here is encrypted with `new_key` when one is given.
+    """
     templates = load_template_set(paths)
     target = store_path or paths.store
-    opener = {"open": open_store, "create": create_store, "open_or_create": open_or_create}[mode]
-    store = opener(target)
+    if mode == "create" or (mode == "open_or_create" and not target.exists()):
+        store = create_store(target, new_key)
+    else:
+        store = open_store(target, unlock(target, keys or KeyRequest()))
     assessments = AssessmentService(store, templates, today, actor)
     return Context(
         paths,

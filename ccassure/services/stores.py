@@ -10,9 +10,12 @@ from ccassure.domain.conformity import problems
 from ccassure.domain.document import content_hash
 from ccassure.domain.templates import TemplateSet
 from ccassure.services.errors import ServiceError
+from ccassure.store.cipher import StoreKey
 from ccassure.store.errors import StoreError
+from ccassure.store.file_lock import alone_with
 from ccassure.store.sqlite_file import (
     HEAD,
+    convert_copy,
     copy_store,
     ensure_idle,
     inspect_store,
@@ -37,22 +40,23 @@ class CheckReport:
         return not self.problems
 
 
-def create_store(path: Path) -> Store:
-    return Store.create(path)
+def create_store(path: Path, key: StoreKey | None = None) -> Store:
+    return Store.create(path, key)
 
 
-def open_store(path: Path) -> Store:
-    return Store.open(path)
+def open_store(path: Path, key: StoreKey | None = None) -> Store:
+    return Store.open(path, key)
 
 
-def open_or_create(path: Path) -> Store:
-    return Store.open(path) if path.exists() else Store.create(path)
+def open_or_create(path: Path, key: StoreKey | None = None) -> Store:
+    return Store.open(path, key) if path.exists() else Store.create(path, key)
 
 
-def check_store(path: Path, templates: TemplateSet) -> CheckReport:
+def check_store(path: Path, templates: TemplateSet, key: StoreKey | None = None) -> CheckReport:
     """Read-only: file identity, schema, SQLite integrity, seals and template fit."""
-    info = inspect_store(path)
-    found = list(integrity_problems(path))
+    info = inspect_store(path, key)
+    key = key if info.encrypted else None
+    found = list(integrity_problems(path, key))
     notes = []
     if info.needs_upgrade:
         notes.append(
@@ -60,7 +64,7 @@ def check_store(path: Path, templates: TemplateSet) -> CheckReport:
             "backup, the next time the store is opened for work"
         )
         return CheckReport(path, info.revision, {}, tuple(found), tuple(notes))
-    store = Store(path)
+    store = Store(path, key=key)
     try:
         reader = store.reader()
         for assessment_id, sealed in reader.sealed_versions():
@@ -101,24 +105,28 @@ def _prune(path: Path, reason: str) -> None:
         stale.unlink(missing_ok=True)
 
 
-def safety_backup(path: Path, reason: str) -> Path:
-    """Copy the store beside itself before a risky change; keeps the last few per reason."""
+def safety_backup(path: Path, reason: str, key: StoreKey | None = None) -> Path:
+    """Copy the store beside itself before a risky change; keeps the last few per reason.
+
+    An encrypted store's backup is encrypted with the same key."""
     from ccassure.store.engine import backup_path
 
     target = backup_path(path, reason)
-    copy_store(path, target)
+    copy_store(path, target, key)
     _prune(path, reason)
     return target
 
 
-def backup_store(path: Path, destination: Path) -> Path:
-    """A consistent copy, checked: a backup of a damaged store is refused, not kept."""
-    inspect_store(path)
+def backup_store(path: Path, destination: Path, key: StoreKey | None = None) -> Path:
+    """A consistent copy, checked: a backup of a damaged store is refused, not kept.
+
+    An encrypted store's backup stays encrypted, with the same key."""
+    key = key if inspect_store(path, key).encrypted else None
     if destination.is_dir():
         destination = destination / f"{path.stem}-backup.db"
-    copy_store(path, destination)
+    copy_store(path, destination, key)
     try:
-        found = integrity_problems(destination)
+        found = integrity_problems(destination, key)
     except StoreError as exc:
         found = [f"its pages cannot be read: {exc.args[0].split(': ', 1)[-1]}"]
     if found:
@@ -131,37 +139,73 @@ def backup_store(path: Path, destination: Path) -> Path:
     return destination
 
 
-def restore_store(source: Path, target: Path, templates: TemplateSet) -> Path | None:
+def restore_store(
+    source: Path,
+    target: Path,
+    templates: TemplateSet,
+    key: StoreKey | None = None,
+    source_key: StoreKey | None = None,
+) -> Path | None:
     """Replace the store with a good backup, all or nothing; the current store is kept first.
 
-    Returns where the previous store was kept (None when there was none).
+    The store keeps its own encryption: a backup under another key (or none) is re-keyed on
+    the way in. Returns where the previous store was kept (None when there was none).
     """
     try:
-        report = check_store(source, templates)
+        report = check_store(source, templates, source_key)
     except StoreError as exc:
         raise ServiceError(f"cannot restore: {exc}", exc.kind) from None
     if not report.ok:
         raise ServiceError(f"cannot restore from {source}: {report.problems[0]}", "damaged")
     if not target.exists():
-        copy_store(source, target)
-        Store.open(target).close()
+        _copy_as(source, source_key, target, source_key)
+        Store.open(target, source_key).close()
         return None
     try:
-        inspect_store(target)
-        integrity_ok = not integrity_problems(target)
+        key = key if inspect_store(target, key).encrypted else None
+        integrity_ok = not integrity_problems(target, key)
     except StoreError as exc:
         if exc.kind != "damaged":  # a folder, another file, a newer store: never moved
             raise ServiceError(f"will not restore over it: {exc}", exc.kind) from None
         integrity_ok = False
     if integrity_ok:
-        ensure_idle(target)
-        before = safety_backup(target, "before-restore")
-        replace_contents(source, target)
+        with alone_with(target):
+            ensure_idle(target, key)
+            before = safety_backup(target, "before-restore", key)
+            _replace_contents(source, source_key, target, key)
     else:
         before = _set_aside(target)
-        copy_store(source, target)
-    Store.open(target).close()
+        _copy_as(source, source_key, target, key)
+    Store.open(target, key).close()
     return before
+
+
+def _replace_contents(
+    source: Path, source_key: StoreKey | None, target: Path, key: StoreKey | None
+) -> None:
+    if _same(key, source_key):
+        replace_contents(source, target, key)
+        return
+    rekeyed = target.with_name(target.name + ".restoring")
+    rekeyed.unlink(missing_ok=True)
+    convert_copy(source, source_key, rekeyed, key)
+    try:
+        replace_contents(rekeyed, target, key)
+    finally:
+        rekeyed.unlink(missing_ok=True)
+
+
+def _same(one: StoreKey | None, other: StoreKey | None) -> bool:
+    if one is None or other is None:
+        return one is other
+    return one.key == other.key and one.salt == other.salt
+
+
+def _copy_as(source: Path, source_key: StoreKey | None, target: Path, key: StoreKey | None) -> None:
+    if _same(source_key, key):
+        copy_store(source, target, key)
+    else:
+        convert_copy(source, source_key, target, key)
 
 
 def _set_aside(target: Path) -> Path:

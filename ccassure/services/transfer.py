@@ -103,7 +103,7 @@ def import_document(service: AssessmentService, document: AssessmentDocument) ->
             )
         if not joins:
             uid = str(uuid.uuid4())
-    backup = safety_backup(service.store.path, "before-import")
+    backup = safety_backup(service.store.path, "before-import", service.store.key)
     new_id = service.add_document(document, uid, header.version)
     return ImportResult(new_id, uid, header.version, joins, backup)
 

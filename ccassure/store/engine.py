@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,10 +9,11 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from ccassure.store.cipher import StoreKey, db_errors
 from ccassure.store.errors import StoreError
 from ccassure.store.sqlite_file import copy_store, inspect_store, private_empty_file
 
@@ -31,8 +31,14 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+def make_engine(path: Path, key: StoreKey | None = None) -> Engine:
+    """Plain stores through sqlite3; encrypted ones through SQLCipher (the pysqlcipher
+    dialect keys each connection with the raw key before anything else runs)."""
+    if key is None:
+        url = URL.create("sqlite", database=str(path))
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=key.pragma, database=str(path))
+    engine = create_engine(url, poolclass=NullPool)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     return engine
@@ -78,7 +84,7 @@ def backup_path(path: Path, reason: str) -> Path:
     return path.with_name(f"{path.name}.{reason}-{stamp}.bak")
 
 
-def create_store(path: Path, revision: str = "head") -> Engine:
+def create_store(path: Path, revision: str = "head", key: StoreKey | None = None) -> Engine:
     if path.exists():
         raise StoreError(f"{path}: a file is already there; choose another path", "exists")
     try:
@@ -86,25 +92,25 @@ def create_store(path: Path, revision: str = "head") -> Engine:
         private_empty_file(path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the store there ({exc.strerror})") from None
-    engine = make_engine(path)
+    engine = make_engine(path, key)
     try:
         migrate(engine, revision)
     except BaseException as exc:
         engine.dispose()
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
-        if isinstance(exc, DBAPIError | sqlite3.Error):
+        if isinstance(exc, DBAPIError | db_errors()):
             reason = getattr(exc, "orig", exc)
             raise StoreError(f"{path}: cannot create a store there ({reason})") from None
         raise
     return engine
 
 
-def open_for_writing(path: Path) -> Engine:
+def open_for_writing(path: Path, key: StoreKey | None = None) -> Engine:
     """Open an existing store, backing it up and upgrading it first if its schema is older."""
-    info = inspect_store(path)
-    engine = make_engine(path)
+    info = inspect_store(path, key)
+    engine = make_engine(path, key)
     if info.needs_upgrade:
-        copy_store(path, backup_path(path, f"before-upgrade-from-{info.revision}"))
+        copy_store(path, backup_path(path, f"before-upgrade-from-{info.revision}"), key)
         migrate(engine)
     return engine

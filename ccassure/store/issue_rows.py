@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ccassure.domain.issue_records import IssueLog, IssueLogEntry, RetestEntry
+from ccassure.store.cipher import db_errors
 from ccassure.store.errors import StoreError
 from ccassure.store.reader import StoreReader
 
@@ -24,7 +24,7 @@ _PREFIX = "rtrim(ref, '0123456789')"
 REF_ORDER = f"{_PREFIX}, CAST(substr(ref, length({_PREFIX}) + 1) AS INTEGER), ref, id"
 
 
-def _store_error(exc: sqlite3.Error) -> StoreError:
+def _store_error(exc: Exception) -> StoreError:
     text = str(exc)
     kind = "locked" if "locked" in text or "busy" in text else "damaged"
     return StoreError(f"the store cannot be read ({text})", kind)
@@ -57,7 +57,7 @@ class IssueLogReader:
             names = self._attachment_names(assessment_id)
             entries = self._entries(assessment_id, names, batch_size)
             yield IssueLog(assessment_id, total, entries)
-        except sqlite3.Error as exc:
+        except db_errors() as exc:
             raise _store_error(exc) from None
         finally:
             if entries is not None:

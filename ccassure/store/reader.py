@@ -1,4 +1,4 @@
-"""Read side of the store on plain sqlite3, so that list and show start fast."""
+"""Read side of the store on plain sqlite3 (or SQLCipher), so that list and show start fast."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ccassure.domain.document import (
     ProgrammeRef,
 )
 from ccassure.domain.summary import AssessmentSummary
+from ccassure.store.cipher import StoreKey, connect, db_errors, row_factory
 from ccassure.store.errors import StoreError
 
 _SUMMARY = """
@@ -52,7 +53,7 @@ def reads_safely(cls: type[T]) -> type[T]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             try:
                 return method(*args, **kwargs)
-            except sqlite3.Error as exc:
+            except db_errors() as exc:
                 text = str(exc)
                 kind = "locked" if "locked" in text or "busy" in text else "damaged"
                 raise StoreError(f"the store cannot be read ({text})", kind) from None
@@ -100,13 +101,13 @@ def _plain(row: sqlite3.Row, drop: tuple[str, ...]) -> dict[str, Any]:
 class StoreReader:
     """Queries that return domain objects; one connection, read-only by pragma."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: StoreKey | None = None) -> None:
         try:
             # Closed from whichever thread closes the store; used only on the opening thread.
-            self._db = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
+            self._db = connect(path, key, check_same_thread=False)
+            self._db.row_factory = row_factory(key)
             self._db.execute("PRAGMA query_only=ON")
-        except sqlite3.Error as exc:
+        except db_errors() as exc:
             raise StoreError(f"{path}: cannot be read ({exc})", "damaged") from None
 
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ccassure.store.cipher import StoreKey, db_errors
 from ccassure.store.errors import StoreError
+from ccassure.store.file_lock import SharedLock
 from ccassure.store.reader import StoreReader
 from ccassure.store.sqlite_file import inspect_store
 
@@ -32,36 +33,48 @@ def _translate_write_error(path: Path, exc: Exception) -> StoreError:
 
 
 class Store:
-    """A store file. Reads need only sqlite3; the writing engine is built on first write."""
+    """A store file. Reads need only sqlite3; the writing engine is built on first write.
 
-    def __init__(self, path: Path, engine: Engine | None = None) -> None:
+    An encrypted store carries its key: every connection, copy and backup is keyed with it.
+    """
+
+    def __init__(
+        self, path: Path, engine: Engine | None = None, key: StoreKey | None = None
+    ) -> None:
         self.path = path
+        self.key = key
         self._engine = engine
+        self._claim = SharedLock(path)
         self._local = threading.local()
         self._readers: list[StoreReader] = []
         self._lock = threading.Lock()
 
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
     @classmethod
-    def create(cls, path: Path) -> Store:
+    def create(cls, path: Path, key: StoreKey | None = None) -> Store:
         from ccassure.store.engine import create_store
 
-        return cls(path, create_store(path))
+        return cls(path, create_store(path, key=key), key)
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, key: StoreKey | None = None) -> Store:
         """Open an existing store; an older schema is backed up and upgraded first."""
-        info = inspect_store(path)
+        info = inspect_store(path, key)
+        key = key if info.encrypted else None
         if not info.needs_upgrade:
-            return cls(path)
+            return cls(path, key=key)
         from ccassure.store.engine import open_for_writing
 
-        return cls(path, open_for_writing(path))
+        return cls(path, open_for_writing(path, key), key)
 
     def reader(self) -> StoreReader:
         """This thread's reader: SQLite connections must stay on the thread that opened them."""
         found: StoreReader | None = getattr(self._local, "reader", None)
         if found is None:
-            found = StoreReader(self.path)
+            found = StoreReader(self.path, self.key)
             self._local.reader = found
             with self._lock:
                 self._readers.append(found)
@@ -71,7 +84,7 @@ class Store:
         if self._engine is None:
             from ccassure.store.engine import make_engine
 
-            self._engine = make_engine(self.path)
+            self._engine = make_engine(self.path, self.key)
         return self._engine
 
     @contextmanager
@@ -86,7 +99,7 @@ class Store:
         try:
             with Session(self._writing_engine()) as session, session.begin():
                 yield StoreWriter(session, now, actor)
-        except (DBAPIError, sqlite3.Error) as exc:
+        except db_errors(DBAPIError) as exc:
             raise _translate_write_error(self.path, exc) from None
 
     def close(self) -> None:
@@ -98,3 +111,4 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        self._claim.release()
