@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self._page_request = 0  # only the latest request may change the main area
         self._history: list[tuple[QWidget, QWidget | None]] = []
         self.fallback: Callable[[], None] | None = None
+        self._opening: tuple[Opener, str] | None = None
         self.base_point_size = QApplication.font().pointSizeF()
         self.system_palette = QApplication.palette()
         app = QApplication.instance()
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
     def open_store(self, opener: Opener, label: str) -> None:
         """Open (and read) the store in one background task, then show what it holds."""
         self.say(f"Opening {label}…")
+        self._opening = (opener, label)
         today = self._today()
 
         def work(control: TaskControl) -> tuple[Context, tuple[Any, Dashboard]]:
@@ -204,6 +206,10 @@ class MainWindow(QMainWindow):
         self._loaded(data)
 
     def _store_failed(self, error: BaseException) -> None:
+        from ccassure.ui.store_unlock import unlock_and_retry
+
+        if unlock_and_retry(self, self._opening, error):
+            return
         self.loading.setText(f"The store could not be opened.\n\n{error}")
         self.report(error)
         if self.context is None and self.fallback is not None:

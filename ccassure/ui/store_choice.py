@@ -22,12 +22,9 @@ FILE_FILTER = "ccassure stores (*.db);;All files (*)"
 
 
 def opener_for(paths: AppPaths, store: Path, mode: str) -> Opener:
-    def open_it(_control: TaskControl) -> Context:
-        from ccassure.services.context import build_context
+    from ccassure.ui.store_unlock import StoreOpener
 
-        return build_context(paths, mode, store_path=store)
-
-    return open_it
+    return StoreOpener(paths, store, mode)
 
 
 def demo_opener(paths: AppPaths) -> Opener:
@@ -73,4 +70,9 @@ def choose_store(
         return None
     if not chosen:
         return None
+    if mode == "create":
+        from ccassure.ui.store_unlock import choose_encryption
+
+        opener = choose_encryption(parent, paths, Path(chosen))
+        return None if opener is None else (opener, Path(chosen).name)
     return opener_for(paths, Path(chosen), mode), Path(chosen).name
