@@ -47,7 +47,7 @@ class PassphraseAnswers:
         field = dialog.findChild(QLineEdit)
         assert field is not None and field.echoMode() == QLineEdit.EchoMode.Password
         assert field.accessibleName() == "Passphrase"
-        self.prompts.append(dialog.findChild(QLabel).text())
+        self.prompts.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
         self.qtbot.keyClicks(field, self.answers.pop(0))
         self.qtbot.keyClick(field, Qt.Key.Key_Return)
 

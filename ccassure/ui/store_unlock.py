@@ -67,7 +67,9 @@ def ask_passphrase(parent: QWidget, store: Path, wrong: bool) -> str | None:
     dialog = QDialog(parent)
     dialog.setWindowTitle("Unlock the store")
     name(dialog, "Unlock the store", f"The store {store.name} is encrypted")
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * 56)
     layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("<h3>Unlock the store</h3>"))
     text = (
         "That passphrase does not open the store. Try again."
         if wrong
@@ -108,8 +110,10 @@ class NewStoreDialog(QDialog):
         self.setWindowTitle("Protect the new store")
         name(self, "Protect the new store", f"Encryption for {store.name}")
         self._keyring_usable = keyring_usable
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         layout = QVBoxLayout(self)
         intro = QLabel(
+            "<h3>Protect the new store</h3>"
             f"<p>{store.name} will hold OFFICIAL-SENSITIVE material. Encrypted, it cannot be "
             "read if the laptop is lost.</p>"
         )
