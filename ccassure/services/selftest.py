@@ -60,6 +60,29 @@ def self_test(user_templates: Path | None = None) -> Iterator[Check]:
             "; ".join(report.problems)
             or f"{sum(report.counts.values())} rows, schema {report.revision}",
         )
+        yield _run("encrypted store", partial(_encrypted_copy, paths.store, base))
+
+
+def _encrypted_copy(store: Path, folder: Path) -> str:
+    """Copy the store under a throw-away passphrase (SQLCipher, no keyring), reopen, compare."""
+    from ccassure.store.cipher import SQLITE_MAGIC, passphrase_key
+    from ccassure.store.sqlite_file import convert_copy
+    from ccassure.store.store import Store
+
+    key = passphrase_key("ccassure self-test passphrase")
+    target = folder / "self-test-encrypted.db"
+    convert_copy(store, None, target, key)
+    if target.read_bytes().startswith(SQLITE_MAGIC):
+        raise AssertionError("the copy is not encrypted")
+    plain, encrypted = Store(store), Store(target, key=key)
+    try:
+        expected, found = plain.reader().table_counts(), encrypted.reader().table_counts()
+    finally:
+        plain.close()
+        encrypted.close()
+    if expected != found:
+        raise AssertionError("the encrypted copy does not hold every row")
+    return f"SQLCipher copy reopened with its key: {sum(found.values())} rows"
 
 
 def _signed_report(context: Context, assessment_id: int, folder: Path) -> str:
