@@ -220,3 +220,17 @@ def test_signoffs_arrive_and_attachments_are_whole_items() -> None:
 def test_different_versions_do_not_merge() -> None:
     with pytest.raises(MergeError, match="version 2"):
         plan_merge(document(), document(), document(version=2))
+
+
+@settings(max_examples=200)
+@given(documents(), documents())
+def test_without_a_base_every_difference_is_a_conflict(
+    local: dict[str, Any], remote: dict[str, Any]
+) -> None:
+    mine, theirs = document(**local), document(**remote)
+    plan = plan_merge(None, mine, theirs)
+    assert all(c.outcome == "conflict" for c in plan.changes)
+    assert apply(plan, dict.fromkeys((c.key for c in plan.conflicts), "mine")) == mine
+    taken = apply(plan, dict.fromkeys((c.key for c in plan.conflicts), "theirs"))
+    assert sorted(taken.risks, key=lambda r: r.ref) == sorted(theirs.risks, key=lambda r: r.ref)
+    assert taken.model_copy(update={"risks": theirs.risks}) == theirs  # order: mine first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -9,7 +10,13 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from ccassure.domain.document import IDENTITY_FIELDS, AssessmentDocument, Signoff
+from ccassure.domain.document import (
+    IDENTITY_FIELDS,
+    AssessmentDocument,
+    Signoff,
+    canonical_json,
+    without_identity,
+)
 from ccassure.domain.errors import CcassureError
 
 Outcome = Literal["take_remote", "keep_local", "conflict"]
@@ -18,7 +25,7 @@ Item = dict[str, Any]
 
 OUTCOME_TEXT: Final[dict[Outcome, str]] = {
     "take_remote": "take theirs (only they changed it)",
-    "keep_local": "keep mine (only I changed it, or both made the same change)",
+    "keep_local": "keep mine (only I changed it)",
     "conflict": "conflict: both changed it differently",
 }
 HEADER: Final = "assessment"
@@ -149,7 +156,7 @@ def _address(unit: str, key: str, name: str = "") -> str:
 def _three_way(base: Any, local: Any, remote: Any) -> Outcome | None:
     """None when local and remote agree (nothing to say), else who wins or a conflict."""
     if local == remote:
-        return None if local == base else "keep_local"
+        return None
     if local == base:
         return "take_remote"
     if remote == base:
@@ -158,20 +165,21 @@ def _three_way(base: Any, local: Any, remote: Any) -> Outcome | None:
 
 
 def _item_changes(
-    unit: str, key: str, base: Item | None, local: Item | None, remote: Item | None
+    unit: str, key: str, base: Item | None, local: Item | None, remote: Item | None, known: bool
 ) -> list[Change]:
     part = _part_name(unit, key)
     whole = _three_way(base, local, remote)
     if whole is None:
         return []
     if local is None or remote is None:  # added or removed on one side at least
-        return [Change(_address(unit, key), part, "", base, local, remote, whole)]
+        decided: Outcome = whole if known else "conflict"
+        return [Change(_address(unit, key), part, "", base, local, remote, decided)]
     changes = []
     for name in sorted(set(base or {}) | set(local) | set(remote)):
         values = (base or {}).get(name), local.get(name), remote.get(name)
         outcome = _three_way(*values)
-        if outcome is not None and base is None and values[1] != values[2]:
-            outcome = "conflict"  # both added this item, differently: neither is the base
+        if outcome is not None and base is None:
+            outcome = "conflict"  # both added it (or the base is unknown): no side is the base
         if outcome is not None:
             changes.append(Change(_address(unit, key, name), part, name, *values, outcome))
     return changes
@@ -182,9 +190,12 @@ def _same_signoff(signoff: Signoff, others: Iterable[Signoff]) -> bool:
 
 
 def plan_merge(
-    base: AssessmentDocument, local: AssessmentDocument, remote: AssessmentDocument
+    base: AssessmentDocument | None, local: AssessmentDocument, remote: AssessmentDocument
 ) -> MergePlan:
-    """Field by field, by each item's stable key: who changed what since base."""
+    """Field by field, by each item's stable key: who changed what since base.
+
+    Without a base (neither side's last exchange is known) every difference is a conflict.
+    """
     if (local.assessment.kind, local.assessment.version) != (
         remote.assessment.kind,
         remote.assessment.version,
@@ -194,13 +205,17 @@ def plan_merge(
             f"cannot merge into version {local.assessment.version} of a "
             f"{local.assessment.kind} assessment"
         )
-    datas = [_units(d.to_data()) for d in (base, local, remote)]
+    known = base is not None
+    empty: dict[str, dict[str, Item]] = {unit: {} for unit in _units(local.to_data())}
+    datas = [_units(d.to_data()) if d is not None else empty for d in (base, local, remote)]
     changes: list[Change] = []
     orders: dict[str, tuple[str, ...]] = {}
     for unit in datas[1]:
         old, mine, theirs = (d[unit] for d in datas)
         for key in _ordered_keys(old, mine, theirs):
-            changes.extend(_item_changes(unit, key, old.get(key), mine.get(key), theirs.get(key)))
+            changes.extend(
+                _item_changes(unit, key, old.get(key), mine.get(key), theirs.get(key), known)
+            )
         orders[unit] = _order(tuple(old), tuple(mine), tuple(theirs))
     incoming = tuple(s for s in remote.signoffs if not _same_signoff(s, local.signoffs))
     return MergePlan(local, remote, tuple(changes), incoming, orders)
@@ -219,6 +234,18 @@ def _order(
     """Item order: remote's if local kept base's order, else local's; then the other's new ones."""
     first, second = (remote, local) if local == base else (local, remote)
     return tuple(dict.fromkeys((*first, *second)))
+
+
+def document_hash(document: AssessmentDocument) -> str:
+    """What identifies a document as exchanged: its canonical JSON without id and uid."""
+    return hashlib.sha256(canonical_json(without_identity(document.to_data()))).hexdigest()
+
+
+def exchanged_json(document: AssessmentDocument) -> str:
+    """The document as a package log keeps it: canonical JSON, without this store's id."""
+    data = document.to_data()
+    data[HEADER].pop("id", None)
+    return canonical_json(data).decode()
 
 
 def unresolved(plan: MergePlan, choices: Mapping[str, Choice]) -> list[Change]:
