@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ccassure.domain.document import Response
+from ccassure.domain.document import ComponentRef, ProgrammeRef, Response
 from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
 from ccassure.services.identities import IdentityView
 from ccassure.store.package_log import PackageLog
+from tests.conftest import CORE, PROGRAMME
 from tests.keyrings import MemoryKeyring
 from tests.package_helpers import PACKAGE_PASS, laptop, no_ask, person, store_bytes, trust
 from tests.signoff_helpers import in_review
@@ -77,11 +78,12 @@ def test_round_trip_officer_to_dpo_and_back(pair: Pair) -> None:
     back = pair.folder / "from-dpo.ccpack"
     assert dpo.packages.pack(there, back, identity=pair.dpo_id.fingerprint, ask=no_ask).has_base
 
-    with pytest.raises(ServiceError, match="Dana DPO.*not known in this store.*identity trust"):
+    with pytest.raises(ServiceError, match=r"Dana DPO.*not known in this store.*identity trust"):
         officer.packages.inspect(back)
     trust(officer, dpo, pair.dpo_id.fingerprint, pair.folder)
     preview = officer.packages.inspect(back)
-    assert preview.base_known and not preview.conflicts and not preview.plan.incoming
+    assert preview.plan is not None and preview.base_known
+    assert not preview.conflicts and not preview.plan.incoming
     assert [s.name for s in preview.signoffs] == ["Dana DPO"]
     assert preview.plan.comments_to_add == ("Proceed once M3 is in place.",)
     merged = officer.packages.unpack(back)
@@ -93,8 +95,8 @@ def test_round_trip_officer_to_dpo_and_back(pair: Pair) -> None:
     ]
     log = PackageLog(officer.store.reader()).entries(assessment)
     assert [e.action for e in log] == ["package_received", "package_sent"]
-    again = officer.packages.inspect(back)
-    assert not again.plan.changes_anything  # unpacking twice brings nothing twice
+    again = officer.packages.inspect(back).plan
+    assert again is not None and not again.changes_anything  # unpacking twice brings nothing twice
 
 
 def test_a_conflict_is_listed_and_resolved_each_way(pair: Pair) -> None:
@@ -139,9 +141,7 @@ def test_a_conflict_is_listed_and_resolved_each_way(pair: Pair) -> None:
     assert {r.item: r.value for r in taken.responses}[item] == "Witnesses too"
 
 
-def _where() -> tuple[object, object]:
-    from tests.conftest import CORE, PROGRAMME
-
+def _where() -> tuple[ProgrammeRef, ComponentRef]:
     return PROGRAMME, CORE
 
 
