@@ -35,9 +35,13 @@ def trust(receiver: Context, sender: Context, fingerprint: str, folder: Path) ->
 
 def store_bytes(context: Context) -> dict[str, str]:
     """SHA-256 of the store file and its journal (write-ahead log), as they are now."""
+    return file_bytes(context.store.path)
+
+
+def file_bytes(store: Path) -> dict[str, str]:
     found = {}
     for suffix in ("", "-wal"):
-        path = Path(f"{context.store.path}{suffix}")
+        path = Path(f"{store}{suffix}")
         found[path.name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
     return found
 

@@ -321,3 +321,17 @@ def _document_data(plan: MergePlan, units: dict[str, dict[str, Item]]) -> Item:
         *(s.model_dump(mode="json") for s in plan.signoffs_to_add),
     ]
     return data
+
+
+def shown(value: Any, limit: int = 160) -> str:
+    """A value of a change on one line, for a table: text as is, parts briefly."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        text = value or "(empty)"
+    elif isinstance(value, dict) and "data_base64" in value:
+        text = f"{value.get('name')} ({value.get('size')} bytes)"
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
