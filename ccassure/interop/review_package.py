@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,18 @@ _REGULAR_FILE: Final = 0o100644 << 16
 _FILE_NAME = re.compile(r"document\.json|base\.json|attachments/[0-9a-f]{64}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=\n]+)\n-----END CERTIFICATE-----\n")
+# What zipfile raises on a damaged archive (RuntimeError: a member marked as encrypted).
+_ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    ValueError,
+    OverflowError,
+    EOFError,
+    OSError,
+    KeyError,
+    struct.error,
+)
 _MANIFEST_KEYS: Final = frozenset(
     {
         "format",
@@ -170,10 +183,13 @@ def read_package(data: bytes) -> UnsealedPackage:
         raise PackageError("the package is encrypted: it needs its passphrase", "encrypted")
     if not data.startswith(_ZIP_MAGIC):
         raise PackageError("this is not a ccassure review package", "not_package")
-    ours = data[30 : 30 + len(MANIFEST_NAME)] == MANIFEST_NAME.encode()
+    ours = _looks_like_package(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = _members(archive)
+            members = _members(archive, len(data))
+            if MANIFEST_NAME not in members:
+                kind = "damaged" if ours else "not_package"
+                raise PackageError("there is no manifest: not a ccassure review package", kind)
             manifest_bytes = _read_member(archive, members, MANIFEST_NAME, MAX_MANIFEST_BYTES)
             manifest = _parse_manifest(manifest_bytes)
             _check_member_names(manifest, members)
@@ -183,18 +199,7 @@ def read_package(data: bytes) -> UnsealedPackage:
             }
             certificate = _read_member(archive, members, CERTIFICATE_NAME, MAX_CERTIFICATE_BYTES)
             signature = _read_member(archive, members, SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
-    except PackageError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        ValueError,
-        OverflowError,
-        EOFError,
-        NotImplementedError,
-        KeyError,
-        OSError,
-    ):
+    except _ZIP_ERRORS:
         if ours:
             raise PackageError("the package is damaged or incomplete", "damaged") from None
         raise PackageError("this is not a ccassure review package", "not_package") from None
@@ -208,6 +213,13 @@ def read_package(data: bytes) -> UnsealedPackage:
     if _zip(manifest_bytes, manifest, files, certificate_pem, signature_text) != data:
         raise PackageError("the package was altered: bytes outside its files differ", "damaged")
     return UnsealedPackage(manifest, manifest_bytes, files, certificate_pem, signature_text)
+
+
+def _looks_like_package(data: bytes) -> bool:
+    """Whether damaged bytes were a package: its manifest's name or format is still there."""
+    if MANIFEST_NAME.encode().startswith(data[30 : 30 + len(MANIFEST_NAME)]):
+        return True  # the first member is the manifest, or the file ends before its name
+    return f'"format":"{FORMAT}"'.encode() in data[: MAX_MANIFEST_BYTES + 1024]
 
 
 def canonical_pem(certificate_pem: str) -> str:
@@ -253,7 +265,7 @@ def _zip(
     return buffer.getvalue()
 
 
-def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > MAX_FILES + 3:
         raise PackageError(f"the package holds more than {MAX_FILES} files", "too_large")
@@ -267,12 +279,10 @@ def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if info.compress_type != zipfile.ZIP_STORED:
             raise PackageError(f"{_shown(name)} is compressed, which packages never are", "damaged")
         members[name] = info
-    if sum(info.file_size for info in infos) > MAX_PACKAGE_BYTES:
-        raise PackageError(
-            f"the package unpacks to more than {_mib(MAX_PACKAGE_BYTES)}", "too_large"
-        )
-    if MANIFEST_NAME not in members:
-        raise PackageError("this is not a ccassure review package (no manifest)", "not_package")
+    # Members are stored, so their sizes add up to less than the file: this also caps what
+    # reading them can take at MAX_PACKAGE_BYTES, whatever the archive claims.
+    if sum(info.file_size for info in infos) > size:
+        raise PackageError("the package's sizes do not fit in the file: it is damaged", "damaged")
     return members
 
 
@@ -287,7 +297,7 @@ def _read_member(
         raise PackageError(f"the package's {_shown(name)} is too large", "too_large")
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, OverflowError):
+    except _ZIP_ERRORS:
         raise PackageError(f"the package's {_shown(name)} is damaged", "damaged") from None
 
 
@@ -373,19 +383,21 @@ def _check_file_entries(entries: Any) -> None:
 def _check_member_names(manifest: dict[str, Any], members: dict[str, zipfile.ZipInfo]) -> None:
     expected = {MANIFEST_NAME, CERTIFICATE_NAME, SIGNATURE_NAME}
     expected |= {entry["name"] for entry in manifest["files"]}
-    for name in sorted(expected - set(members)):
-        raise PackageError(f"the package is missing {name}", "damaged")
-    for name in sorted(set(members) - expected):
+    missing, extra = sorted(expected - set(members)), sorted(set(members) - expected)
+    if missing:
+        raise PackageError(f"the package is missing {missing[0]}", "damaged")
+    if extra:
         raise PackageError(
-            f"the package holds {_shown(name)}, which its manifest does not list", "damaged"
+            f"the package holds {_shown(extra[0])}, which its manifest does not list", "damaged"
         )
 
 
 def _check_files(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
     listed = {entry["name"]: entry for entry in manifest["files"]}
-    for name in sorted(set(listed) ^ set(files)):
-        where = "is missing" if name in listed else "is not in the manifest"
-        raise PackageError(f"the package's {_shown(name)} {where}", "damaged")
+    unmatched = sorted(set(listed) ^ set(files))
+    if unmatched:
+        where = "is missing" if unmatched[0] in listed else "is not in the manifest"
+        raise PackageError(f"the package's {_shown(unmatched[0])} {where}", "damaged")
     for name, entry in listed.items():
         data = files[name]
         if len(data) != entry["size"] or _sha256(data) != entry["sha256"]:
