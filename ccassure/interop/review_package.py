@@ -17,34 +17,55 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
-import json
 import re
+import struct
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Final
 
-from ccassure.domain.errors import CcassureError
+from ccassure.interop.review_manifest import (
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_FILES,
+    MAX_MANIFEST_BYTES,
+    MAX_PACKAGE_BYTES,
+    PackageError,
+    canonical_json,
+    check_manifest,
+    parse_manifest,
+    sha256_hex,
+    shown,
+)
+
+__all__ = [
+    "ENCRYPTED_MAGIC",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_FILES",
+    "MAX_PACKAGE_BYTES",
+    "PACKAGE_SUFFIX",
+    "PackageError",
+    "PackageFile",
+    "UnsealedPackage",
+    "build_manifest",
+    "canonical_json",
+    "canonical_pem",
+    "certificate_fingerprint",
+    "is_encrypted",
+    "read_package",
+    "write_package",
+]
 
 PACKAGE_SUFFIX: Final = ".ccpack"
-FORMAT: Final = "ccassure-review-package"
-FORMAT_VERSION: Final = 1
 ENCRYPTED_MAGIC: Final = b"CCASSURE-SEALED-PACKAGE\n"
 """The first bytes of an encrypted package (the envelope of ccassure.signing.package_crypto)."""
 
 MANIFEST_NAME: Final = "manifest.json"
 CERTIFICATE_NAME: Final = "certificate.pem"
 SIGNATURE_NAME: Final = "manifest.sig"
-DOCUMENT_NAME: Final = "document.json"
-BASE_NAME: Final = "base.json"
-ATTACHMENT_PREFIX: Final = "attachments/"
 
-MAX_PACKAGE_BYTES: Final = 512 * 1024 * 1024
-MAX_FILES: Final = 10_000
-MAX_MANIFEST_BYTES: Final = 4 * 1024 * 1024
 MAX_CERTIFICATE_BYTES: Final = 64 * 1024
 MAX_SIGNATURE_BYTES: Final = 8 * 1024
 
@@ -52,29 +73,19 @@ _ZIP_MAGIC: Final = b"PK\x03\x04"
 _FIXED_TIME: Final = (1980, 1, 1, 0, 0, 0)
 _UNIX: Final = 3
 _REGULAR_FILE: Final = 0o100644 << 16
-_FILE_NAME = re.compile(r"document\.json|base\.json|attachments/[0-9a-f]{64}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=\n]+)\n-----END CERTIFICATE-----\n")
-_MANIFEST_KEYS: Final = frozenset(
-    {
-        "format",
-        "format_version",
-        "sender",
-        "sender_fingerprint",
-        "created_at",
-        "assessment_uid",
-        "version",
-        "content_hash",
-        "base_hash",
-        "note",
-        "files",
-    }
+# What zipfile raises on a damaged archive (RuntimeError: a member marked as encrypted).
+_ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    ValueError,
+    OverflowError,
+    EOFError,
+    OSError,
+    KeyError,
+    struct.error,
 )
-
-
-class PackageError(CcassureError):
-    """A review package refused (kind: not_package, damaged, too_large, unsupported,
-    encrypted, or invalid for a package this program was asked to write)."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +111,6 @@ class UnsealedPackage:
 def is_encrypted(data: bytes) -> bool:
     """Whether the bytes are an encrypted package (to open with its passphrase first)."""
     return data.startswith(ENCRYPTED_MAGIC)
-
-
-def canonical_json(value: Any) -> bytes:
-    """Sorted keys, UTF-8, no insignificant whitespace (as the domain's canonical documents)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def build_manifest(
@@ -133,12 +139,12 @@ def build_manifest(
         "base_hash": base_hash,
         "note": note,
         "files": [
-            {"name": item.name, "size": len(item.data), "sha256": _sha256(item.data)}
+            {"name": item.name, "size": len(item.data), "sha256": sha256_hex(item.data)}
             for item in sorted(files, key=lambda item: item.name)
         ],
     }
     try:
-        _check_manifest(manifest)
+        check_manifest(manifest)
     except PackageError as error:
         raise PackageError(str(error), "invalid") from None
     return canonical_json(manifest)
@@ -149,7 +155,7 @@ def write_package(
 ) -> bytes:
     """The plain package: a ZIP of stored members with fixed metadata (see the module)."""
     try:
-        manifest = _parse_manifest(manifest_bytes)
+        manifest = parse_manifest(manifest_bytes)
         contents = {item.name: item.data for item in files}
         if len(contents) != len(files):
             raise PackageError("two files have the same name", "damaged")
@@ -170,12 +176,15 @@ def read_package(data: bytes) -> UnsealedPackage:
         raise PackageError("the package is encrypted: it needs its passphrase", "encrypted")
     if not data.startswith(_ZIP_MAGIC):
         raise PackageError("this is not a ccassure review package", "not_package")
-    ours = data[30 : 30 + len(MANIFEST_NAME)] == MANIFEST_NAME.encode()
+    ours = _looks_like_package(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = _members(archive)
+            members = _members(archive, len(data))
+            if MANIFEST_NAME not in members:
+                kind = "damaged" if ours else "not_package"
+                raise PackageError("there is no manifest: not a ccassure review package", kind)
             manifest_bytes = _read_member(archive, members, MANIFEST_NAME, MAX_MANIFEST_BYTES)
-            manifest = _parse_manifest(manifest_bytes)
+            manifest = parse_manifest(manifest_bytes)
             _check_member_names(manifest, members)
             files = {
                 entry["name"]: _read_member(archive, members, entry["name"])
@@ -183,18 +192,7 @@ def read_package(data: bytes) -> UnsealedPackage:
             }
             certificate = _read_member(archive, members, CERTIFICATE_NAME, MAX_CERTIFICATE_BYTES)
             signature = _read_member(archive, members, SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
-    except PackageError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        ValueError,
-        OverflowError,
-        EOFError,
-        NotImplementedError,
-        KeyError,
-        OSError,
-    ):
+    except _ZIP_ERRORS:
         if ours:
             raise PackageError("the package is damaged or incomplete", "damaged") from None
         raise PackageError("this is not a ccassure review package", "not_package") from None
@@ -208,6 +206,13 @@ def read_package(data: bytes) -> UnsealedPackage:
     if _zip(manifest_bytes, manifest, files, certificate_pem, signature_text) != data:
         raise PackageError("the package was altered: bytes outside its files differ", "damaged")
     return UnsealedPackage(manifest, manifest_bytes, files, certificate_pem, signature_text)
+
+
+def _looks_like_package(data: bytes) -> bool:
+    """Whether damaged bytes were a package: its manifest's name or format is still there."""
+    if MANIFEST_NAME.encode().startswith(data[30 : 30 + len(MANIFEST_NAME)]):
+        return True  # the first member is the manifest, or the file ends before its name
+    return f'"format":"{FORMAT}"'.encode() in data[: MAX_MANIFEST_BYTES + 1024]
 
 
 def canonical_pem(certificate_pem: str) -> str:
@@ -229,7 +234,7 @@ def canonical_pem(certificate_pem: str) -> str:
 def certificate_fingerprint(certificate_pem: str) -> str:
     """SHA-256 of the certificate's DER bytes (lower-case hex), as identities are named."""
     body = canonical_pem(certificate_pem).splitlines()[1:-1]
-    return _sha256(base64.b64decode("".join(body)))
+    return sha256_hex(base64.b64decode("".join(body)))
 
 
 def _zip(
@@ -253,7 +258,7 @@ def _zip(
     return buffer.getvalue()
 
 
-def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+def _members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > MAX_FILES + 3:
         raise PackageError(f"the package holds more than {MAX_FILES} files", "too_large")
@@ -261,18 +266,16 @@ def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     for info in infos:
         name = info.filename
         if name.startswith(("/", "\\")) or ".." in name or "\\" in name or ":" in name:
-            raise PackageError(f"the package holds an unsafe file name {_shown(name)}", "damaged")
+            raise PackageError(f"the package holds an unsafe file name {shown(name)}", "damaged")
         if name in members:
-            raise PackageError(f"the package holds {_shown(name)} twice", "damaged")
+            raise PackageError(f"the package holds {shown(name)} twice", "damaged")
         if info.compress_type != zipfile.ZIP_STORED:
-            raise PackageError(f"{_shown(name)} is compressed, which packages never are", "damaged")
+            raise PackageError(f"{shown(name)} is compressed, which packages never are", "damaged")
         members[name] = info
-    if sum(info.file_size for info in infos) > MAX_PACKAGE_BYTES:
-        raise PackageError(
-            f"the package unpacks to more than {_mib(MAX_PACKAGE_BYTES)}", "too_large"
-        )
-    if MANIFEST_NAME not in members:
-        raise PackageError("this is not a ccassure review package (no manifest)", "not_package")
+    # Members are stored, so their sizes add up to less than the file: this also caps what
+    # reading them can take at MAX_PACKAGE_BYTES, whatever the archive claims.
+    if sum(info.file_size for info in infos) > size:
+        raise PackageError("the package's sizes do not fit in the file: it is damaged", "damaged")
     return members
 
 
@@ -284,111 +287,34 @@ def _read_member(
 ) -> bytes:
     info = members[name]
     if info.file_size > limit:
-        raise PackageError(f"the package's {_shown(name)} is too large", "too_large")
+        raise PackageError(f"the package's {shown(name)} is too large", "too_large")
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, OverflowError):
-        raise PackageError(f"the package's {_shown(name)} is damaged", "damaged") from None
-
-
-def _parse_manifest(manifest_bytes: bytes) -> dict[str, Any]:
-    try:
-        manifest = json.loads(
-            manifest_bytes.decode("utf-8"),
-            object_pairs_hook=_no_duplicate_keys,
-            parse_float=_no_float,
-            parse_constant=_no_float,
-        )
-    except (ValueError, RecursionError):
-        raise PackageError("the package's manifest is not valid JSON", "damaged") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise PackageError(
-            "this is not a ccassure review package (unknown manifest)", "not_package"
-        )
-    version = manifest.get("format_version")
-    if type(version) is int and version > FORMAT_VERSION:
-        raise PackageError(
-            f"the package was made by a newer ccassure (format {version}; this one reads "
-            f"{FORMAT_VERSION})",
-            "unsupported",
-        )
-    _check_manifest(manifest)
-    if canonical_json(manifest) != manifest_bytes:
-        raise PackageError("the package's manifest is not in canonical form", "damaged")
-    return manifest
-
-
-def _check_manifest(manifest: dict[str, Any]) -> None:
-    def refuse(what: str) -> PackageError:
-        return PackageError(f"the package's manifest {what}", "damaged")
-
-    if set(manifest) != _MANIFEST_KEYS:
-        raise refuse("does not have the fields of format 1")
-    if manifest["format_version"] != FORMAT_VERSION or type(manifest["format_version"]) is not int:
-        raise refuse("has an unknown format version")
-    for field in ("sender", "created_at", "assessment_uid", "note"):
-        if not isinstance(manifest[field], str):
-            raise refuse(f"has a {field} that is not text")
-    for field in ("sender", "assessment_uid", "created_at"):
-        if not manifest[field].strip():
-            raise refuse(f"has an empty {field}")
-    try:
-        datetime.fromisoformat(manifest["created_at"])
-    except ValueError:
-        raise refuse("has a created_at that is not a date and time") from None
-    for field in ("sender_fingerprint", "content_hash"):
-        if not isinstance(manifest[field], str) or not _SHA256.fullmatch(manifest[field]):
-            raise refuse(f"has a {field} that is not a SHA-256")
-    base_hash = manifest["base_hash"]
-    if base_hash is not None and not (isinstance(base_hash, str) and _SHA256.fullmatch(base_hash)):
-        raise refuse("has a base_hash that is not a SHA-256")
-    if type(manifest["version"]) is not int or manifest["version"] < 1:
-        raise refuse("has a version that is not a positive whole number")
-    _check_file_entries(manifest["files"])
-
-
-def _check_file_entries(entries: Any) -> None:
-    if not isinstance(entries, list) or len(entries) > MAX_FILES:
-        raise PackageError("the package's manifest has no usable list of files", "damaged")
-    names: list[str] = []
-    for entry in entries:
-        if not isinstance(entry, dict) or set(entry) != {"name", "size", "sha256"}:
-            raise PackageError("the package's manifest has a malformed file entry", "damaged")
-        name, size, digest = entry["name"], entry["size"], entry["sha256"]
-        if not isinstance(name, str) or not _FILE_NAME.fullmatch(name):
-            raise PackageError(f"the package lists an unexpected file {_shown(name)}", "damaged")
-        if type(size) is not int or not 0 <= size <= MAX_PACKAGE_BYTES:
-            raise PackageError(f"the package's manifest has a bad size for {name}", "damaged")
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise PackageError(f"the package's manifest has a bad SHA-256 for {name}", "damaged")
-        if name.startswith(ATTACHMENT_PREFIX) and name != ATTACHMENT_PREFIX + digest:
-            raise PackageError(f"the package's {name} is not named by its SHA-256", "damaged")
-        names.append(name)
-    if names != sorted(set(names)):
-        raise PackageError("the package's manifest lists files out of order or twice", "damaged")
-    if DOCUMENT_NAME not in names:
-        raise PackageError("the package holds no assessment document", "damaged")
+    except _ZIP_ERRORS:
+        raise PackageError(f"the package's {shown(name)} is damaged", "damaged") from None
 
 
 def _check_member_names(manifest: dict[str, Any], members: dict[str, zipfile.ZipInfo]) -> None:
     expected = {MANIFEST_NAME, CERTIFICATE_NAME, SIGNATURE_NAME}
     expected |= {entry["name"] for entry in manifest["files"]}
-    for name in sorted(expected - set(members)):
-        raise PackageError(f"the package is missing {name}", "damaged")
-    for name in sorted(set(members) - expected):
+    missing, extra = sorted(expected - set(members)), sorted(set(members) - expected)
+    if missing:
+        raise PackageError(f"the package is missing {missing[0]}", "damaged")
+    if extra:
         raise PackageError(
-            f"the package holds {_shown(name)}, which its manifest does not list", "damaged"
+            f"the package holds {shown(extra[0])}, which its manifest does not list", "damaged"
         )
 
 
 def _check_files(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
     listed = {entry["name"]: entry for entry in manifest["files"]}
-    for name in sorted(set(listed) ^ set(files)):
-        where = "is missing" if name in listed else "is not in the manifest"
-        raise PackageError(f"the package's {_shown(name)} {where}", "damaged")
+    unmatched = sorted(set(listed) ^ set(files))
+    if unmatched:
+        where = "is missing" if unmatched[0] in listed else "is not in the manifest"
+        raise PackageError(f"the package's {shown(unmatched[0])} {where}", "damaged")
     for name, entry in listed.items():
         data = files[name]
-        if len(data) != entry["size"] or _sha256(data) != entry["sha256"]:
+        if len(data) != entry["size"] or sha256_hex(data) != entry["sha256"]:
             raise PackageError(
                 f"the package's {name} does not match its manifest (it was altered)", "damaged"
             )
@@ -415,26 +341,6 @@ def _ascii(data: bytes, name: str) -> str:
         return data.decode("ascii")
     except UnicodeDecodeError:
         raise PackageError(f"the package's {name} is not ASCII text", "damaged") from None
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("duplicate key")
-    return result
-
-
-def _no_float(text: str) -> Any:
-    raise ValueError(f"not an exact number: {text}")
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _shown(name: object) -> str:
-    text = json.dumps(name if isinstance(name, str) else repr(name))
-    return text if len(text) <= 80 else text[:77] + '..."'
 
 
 def _mib(size: int) -> str:

@@ -5,7 +5,7 @@ header (canonical JSON: cipher, kdf, n, r, p, salt, nonce, version) and the AES-
 ciphertext of the plain package with its 16-byte tag. Everything before the ciphertext is
 authenticated as associated data, so a changed header fails like a wrong passphrase. The key is
 scrypt(passphrase in Unicode NFC, UTF-8; n=2**17, r=8, p=1: 128 MiB and about 0.5 s here);
-headers asking for more than 256 MiB or p > 4 are refused before any work.
+headers asking for more than 256 MiB or four times the default's work are refused first.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ SCRYPT_R: Final = 8
 SCRYPT_P: Final = 1
 MAX_SCRYPT_MEMORY: Final = 256 * 1024 * 1024
 MAX_SCRYPT_P: Final = 4
+MAX_SCRYPT_WORK: Final = 2**22  # n * r * p: four times the default
 MIN_SCRYPT_N: Final = 2**14
 MAX_HEADER_BYTES: Final = 4096
 SALT_BYTES: Final = 16
@@ -138,10 +139,12 @@ def _parse_header(header_bytes: bytes) -> dict[str, Any]:
     n, r, p = header["n"], header["r"], header["p"]
     if not all(type(value) is int for value in (n, r, p)):
         raise damaged
-    if n < MIN_SCRYPT_N or n & (n - 1) or r < 1 or not 1 <= p <= MAX_SCRYPT_P:
+    # scrypt needs n a power of two below 2**(16r); the caps keep a hostile header from taking
+    # more than 256 MiB or a few seconds.
+    if n < MIN_SCRYPT_N or n & (n - 1) or n.bit_length() > 16 * r or not 1 <= p <= MAX_SCRYPT_P:
         raise damaged
-    if 128 * n * r > MAX_SCRYPT_MEMORY:
-        raise SigningError("the package's key derivation asks for too much memory", "damaged")
+    if 128 * n * r > MAX_SCRYPT_MEMORY or n * r * p > MAX_SCRYPT_WORK:
+        raise SigningError("the package's key derivation asks for too much work", "damaged")
     return header
 
 
