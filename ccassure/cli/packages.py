@@ -13,7 +13,7 @@ from ccassure.cli.output import table
 from ccassure.domain.merge import OUTCOME_TEXT, Change, Choice, shown
 from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
-from ccassure.services.packages import PackagePreview
+from ccassure.services.package_results import PackagePreview
 
 EXIT_OK, EXIT_CONFLICTS = 0, 1
 PACKAGE_PASSPHRASE_ENV = "CCASSURE_PACKAGE_PASSPHRASE"  # noqa: S105 (the variable's name)
