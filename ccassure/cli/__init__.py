@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         parsers.add_signoff,
         parsers.add_export,
         parsers.add_pdf,
+        parsers.add_packages,
     ):
         add(command)
     return parser
@@ -151,6 +152,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             from ccassure.cli.signoff import run as run_signoff
 
             return run_signoff(name, args, context)
+        if name in ("pack", "unpack"):
+            from ccassure.cli.packages import run as run_packages
+
+            return run_packages(name, args, context)
         if name in ("export", "summary"):
             from ccassure.cli.export import run as run_export
 

@@ -153,3 +153,33 @@ def add_init(command: Command) -> None:
         action="store_true",
         help="encrypt with a passphrase (prompted, or $CCASSURE_PASSPHRASE), not the keyring",
     )
+
+
+def add_packages(command: Command) -> None:
+    """`pack ID -o FILE` and `unpack FILE`: offline review packages."""
+    pack = command("pack", "write a signed review package of an assessment version for a reviewer")
+    pack.add_argument("id", type=int, metavar="ID")
+    pack.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    pack.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt with a passphrase (asked twice, or $CCASSURE_PACKAGE_PASSPHRASE)",
+    )
+    pack.add_argument("--identity", metavar="F", help="which identity signs (8+ characters)")
+    pack.add_argument("--note", default="", help="a note for the reviewer")
+    unpack = command(
+        "unpack",
+        "check a review package and merge it into this store (exit 1: conflicts to choose)",
+        json_flag=True,
+    )
+    unpack.add_argument("file", type=Path, metavar="FILE")
+    unpack.add_argument("--dry-run", action="store_true", help="show what would change, only")
+    unpack.add_argument(
+        "--take", choices=("mine", "theirs"), help="resolve every conflict the same way"
+    )
+    unpack.add_argument(
+        "--choose",
+        action="append",
+        metavar="FIELD=mine|theirs",
+        help="resolve one conflict (repeat for each)",
+    )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ccassure.services.identities import IdentityService
     from ccassure.services.issue_export import IssueExportService
     from ccassure.services.issues import IssueService
+    from ccassure.services.packages import PackageService
     from ccassure.services.pdf_signing import PdfSigningService
     from ccassure.services.report_export import ReportExportService
     from ccassure.services.reports import ReportService
@@ -99,6 +100,12 @@ class Context:
         from ccassure.services.pdf_signing import PdfSigningService
 
         return PdfSigningService(self.identities, self.store)
+
+    @cached_property
+    def packages(self) -> PackageService:
+        from ccassure.services.packages import PackageService
+
+        return PackageService(self.assessments, self.identities, self.actor)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""
