@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         parsers.add_signoff,
         parsers.add_export,
         parsers.add_pdf,
+        parsers.add_audit,
     ):
         add(command)
     return parser
@@ -150,6 +151,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             from ccassure.cli.signoff import run as run_signoff
 
             return run_signoff(name, args, context)
+        if name == "audit":
+            from ccassure.cli.audit import run as run_audit
+
+            return run_audit(args, context)
         if name in ("export", "summary"):
             from ccassure.cli.export import run as run_export
 

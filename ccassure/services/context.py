@@ -17,6 +17,7 @@ from ccassure.services.stores import create_store, open_or_create, open_store
 from ccassure.store.store import Store
 
 if TYPE_CHECKING:
+    from ccassure.services.audit import AuditService
     from ccassure.services.evaluation import EvaluationService
     from ccassure.services.governance import GovernanceService
     from ccassure.services.identities import IdentityService
@@ -97,6 +98,12 @@ class Context:
         from ccassure.services.pdf_signing import PdfSigningService
 
         return PdfSigningService(self.identities, self.store)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from ccassure.services.audit import AuditService
+
+        return AuditService(self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""

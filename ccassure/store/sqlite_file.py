@@ -11,7 +11,7 @@ from ccassure.store.errors import StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Alembic revisions this version knows, oldest first. A test keeps it equal to the scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 
 
