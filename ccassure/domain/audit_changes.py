@@ -84,6 +84,9 @@ def field_change(entity: str, key: str, field: str, old: Any, new: Any) -> list[
     return [] if before == after else [Change(entity, key, field, before, after)]
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def as_json(value: Any) -> str:
     """The text a value is stored as: sorted keys, UTF-8, no insignificant whitespace."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _ENCODER.encode(value)

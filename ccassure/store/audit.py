@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from ccassure.domain.audit_changes import Change, as_json
@@ -42,10 +44,30 @@ COLUMNS = ("id", *HASHED, "prev_hash", "hash")
 GENESIS = ""
 
 
+_SORTED = sorted(HASHED)
+_KEYS = [f"{json.dumps(name)}:" for name in _SORTED]
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring(value)
+    if type(value) is int:
+        return str(value)
+    return as_json(value)
+
+
+def canonical_row(row: Mapping[str, Any]) -> str:
+    """as_json of the hashed fields as one object (keys sorted), built without sorting: this
+    is the verification's inner loop."""
+    pairs = [key + _json_value(row[name]) for key, name in zip(_KEYS, _SORTED, strict=True)]
+    return "{" + ",".join(pairs) + "}"
+
+
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """sha256(previous hash + canonical JSON of the row's hashed fields), as hex."""
-    body = as_json({name: row[name] for name in HASHED})
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + canonical_row(row)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
