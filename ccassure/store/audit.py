@@ -48,20 +48,20 @@ _SORTED = sorted(HASHED)
 _KEYS = [f"{json.dumps(name)}:" for name in _SORTED]
 
 
-def _json_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if type(value) is str:
-        return encode_basestring(value)
-    if type(value) is int:
-        return str(value)
-    return as_json(value)
-
-
 def canonical_row(row: Mapping[str, Any]) -> str:
     """as_json of the hashed fields as one object (keys sorted), built without sorting: this
-    is the verification's inner loop."""
-    pairs = [key + _json_value(row[name]) for key, name in zip(_KEYS, _SORTED, strict=True)]
+    is the verification's inner loop, so the common value types are written inline."""
+    pairs = []
+    for key, name in zip(_KEYS, _SORTED, strict=True):
+        value = row[name]
+        if value is None:
+            pairs.append(key + "null")
+        elif type(value) is str:
+            pairs.append(key + encode_basestring(value))
+        elif type(value) is int:
+            pairs.append(key + str(value))
+        else:
+            pairs.append(key + as_json(value))
     return "{" + ",".join(pairs) + "}"
 
 
