@@ -167,3 +167,24 @@ def test_a_removed_head_is_rebuilt_on_the_next_write_and_said_so(tmp_path: Path)
         assert actions[-2:] == ["audit.head_recreated", "test.event"]
     finally:
         store.close()
+
+
+def test_an_events_detail_is_kept_once_on_its_first_row(tmp_path: Path) -> None:
+    store = Store.create(tmp_path / "s.db")
+    try:
+        with store.transaction("ana") as writer:
+            writer.note(
+                Change("response", "step1.aims", "value", "a", "b"),
+                Change("risk", "R01", "owner", "", "DPO"),
+            )
+            writer.audit("package_received", None, package="x.ccpack")
+        rows = sqlite3.connect(store.path).execute(
+            "SELECT action, entity, detail_json FROM audit_event ORDER BY id"
+        )
+        assert rows.fetchall() == [
+            ("package_received", "response", '{"package":"x.ccpack"}'),
+            ("package_received", "risk", "{}"),
+        ]
+        assert AuditQueries(store.reader()).verify().intact
+    finally:
+        store.close()

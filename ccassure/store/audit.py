@@ -151,19 +151,20 @@ def event_rows(
     detail: Mapping[str, Any],
     changes: Sequence[Change],
 ) -> list[dict[str, Any]]:
-    """The rows one audited event adds: one per change, or one for the event alone."""
-    base = {
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "assessment_id": assessment_id,
-        "detail_json": as_json(dict(detail)),
-    }
+    """The rows one audited event adds: one per change, or one for the event alone. Every
+    row names the action; the event's detail is kept once, on its first row ("{}" after), so
+    that readers of an action's detail (the package log) find one entry per event."""
+    base = {"at": at, "actor": actor, "action": action, "assessment_id": assessment_id}
+    first = {"detail_json": as_json(dict(detail))}
     if not changes:
-        return [{**base, "entity": None, "entity_key": None, "field": None} | _values(None)]
+        return [
+            {**base, **first, "entity": None, "entity_key": None, "field": None} | _values(None)
+        ]
     return [
-        {**base, "entity": c.entity, "entity_key": c.key, "field": c.field} | _values(c)
-        for c in changes
+        {**base, **(first if n == 0 else {"detail_json": "{}"})}
+        | {"entity": c.entity, "entity_key": c.key, "field": c.field}
+        | _values(c)
+        for n, c in enumerate(changes)
     ]
 
 
