@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         parsers.add_export,
         parsers.add_pdf,
         parsers.add_packages,
+        parsers.add_audit,
     ):
         add(command)
     return parser
@@ -156,6 +157,10 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
             from ccassure.cli.packages import run as run_packages
 
             return run_packages(name, args, context)
+        if name == "audit":
+            from ccassure.cli.audit import run as run_audit
+
+            return run_audit(args, context)
         if name in ("export", "summary"):
             from ccassure.cli.export import run as run_export
 

@@ -183,3 +183,21 @@ def add_packages(command: Command) -> None:
         metavar="FIELD=mine|theirs",
         help="resolve one conflict (repeat for each)",
     )
+
+
+def add_audit(command: Command) -> None:
+    """`audit verify` and `audit show ID`."""
+    parent = command("audit", "the tamper-evident audit trail of every change")
+    sub = parent.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(parent)
+    )
+    verify = sub.add_parser(
+        "verify",
+        help="recompute the trail's hash chain: exit 0 intact, 1 altered, removed or "
+        "reordered rows (the first bad one named), 2 unreadable",
+    )
+    verify.add_argument("--json", action="store_true", help="machine-readable output")
+    show = sub.add_parser("show", help="one assessment version's changes, newest first")
+    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("--limit", type=int, metavar="N", help="at most N changes")
+    show.add_argument("--json", action="store_true", help="machine-readable output")

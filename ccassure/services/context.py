@@ -19,6 +19,7 @@ from ccassure.store.cipher import StoreKey
 from ccassure.store.store import Store
 
 if TYPE_CHECKING:
+    from ccassure.services.audit import AuditService
     from ccassure.services.evaluation import EvaluationService
     from ccassure.services.governance import GovernanceService
     from ccassure.services.identities import IdentityService
@@ -106,6 +107,12 @@ class Context:
         from ccassure.services.packages import PackageService
 
         return PackageService(self.assessments, self.identities, self.actor)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from ccassure.services.audit import AuditService
+
+        return AuditService(self.store)
 
     def reload_templates(self) -> TemplateSet:
         """Read the templates again (after the user saved one) and give them to every service."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import delete, update
 
+from ccassure.domain.audit_changes import changes, field_change
 from ccassure.store.accessibility_writes import table_of
 from ccassure.store.errors import StoreError
 from ccassure.store.reader import StoreReader, reads_safely
@@ -74,6 +75,7 @@ def add_identity(store: Store, record: IdentityRecord, actor: str = "") -> None:
                 trusted=record.trusted,
             )
         )
+        writer.note(*changes("identity", record.fingerprint, None, asdict(record)))
         writer.audit(
             "identity.add",
             None,
@@ -98,6 +100,7 @@ def set_trusted(store: Store, fingerprint: str, trusted: bool, actor: str = "") 
         writer.execute(
             update(table).where(table.c.fingerprint == fingerprint).values(trusted=trusted)
         )
+        writer.note(*field_change("identity", fingerprint, "trusted", found.trusted, trusted))
         writer.audit(
             "identity.trust" if trusted else "identity.untrust",
             None,
@@ -112,6 +115,7 @@ def delete_identity(store: Store, fingerprint: str, actor: str = "") -> None:
     with store.transaction(actor) as writer:
         table = table_of("identity")
         writer.execute(delete(table).where(table.c.fingerprint == fingerprint))
+        writer.note(*changes("identity", fingerprint, asdict(found), None))
         writer.audit("identity.delete", None, fingerprint=fingerprint, name=found.name)
 
 
@@ -119,4 +123,5 @@ def record_key_deleted(store: Store, fingerprint: str, actor: str = "") -> None:
     """The audit event for a private key deleted while its certificate stays known."""
     found = _known(store, fingerprint)
     with store.transaction(actor) as writer:
+        writer.note(*field_change("identity", fingerprint, "private key", "kept here", None))
         writer.audit("identity.key_delete", None, fingerprint=fingerprint, name=found.name)

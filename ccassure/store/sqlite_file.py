@@ -11,7 +11,7 @@ from ccassure.store.cipher import SQLITE_MAGIC, StoreKey, connect, db_errors, lo
 from ccassure.store.errors import StoreError
 
 # Alembic revisions this version knows, oldest first. A test keeps it equal to the scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index, LargeBinary, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -279,3 +279,23 @@ class AuditEventRow(SQLModel, table=True):
     action: str
     assessment_id: int | None = Field(default=None, index=True)
     detail_json: str = "{}"
+    # Field-level change (migration 0007): entity and key say what changed; the values are
+    # JSON text, None where the thing did not exist. The hash chain is in store/audit.py.
+    entity: str | None = None
+    entity_key: str | None = None
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+    prev_hash: str = ""
+    hash: str = ""
+
+
+class AuditHeadRow(SQLModel, table=True):
+    """The audit trail's one-row head: where the chain ends, so removed last rows are seen."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_audit_head_one_row"),)
+    id: int | None = Field(default=None, primary_key=True)
+    last_id: int
+    count: int
+    hash: str

@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Executable, delete, insert, update
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, SQLModel, select
 
+from ccassure.domain.audit_changes import Change, digest, field_change
+from ccassure.domain.audit_changes import changes as changes_of
 from ccassure.domain.document import (
     AssessmentDocument,
     Attachment,
@@ -18,11 +21,11 @@ from ccassure.domain.document import (
     Response,
     Signoff,
 )
+from ccassure.store import audit as audit_chain
 from ccassure.store.accessibility_writes import AccessibilityWrites, table_of
 from ccassure.store.errors import StoreError
 from ccassure.store.tables import (
     AssessmentRow,
-    AuditEventRow,
     ComponentRow,
     ProgrammeRow,
     ResponseRow,
@@ -40,6 +43,7 @@ _SIMPLE_CHILDREN = (
 
 
 _KEY_COLUMNS = {"impact": "characteristic", "custom_item": "key", "response": "item"}
+_NOT_RECORDED = ("id", "assessment_id", "updated_at")
 
 
 class StoreWriter(AccessibilityWrites):
@@ -49,6 +53,7 @@ class StoreWriter(AccessibilityWrites):
         self._session = session
         self._now = now
         self._actor = actor
+        self._changes: list[Change] = []
 
     def add(self, row: SQLModel) -> None:
         """Insert one row built by another store module (identities, ...)."""
@@ -145,9 +150,17 @@ class StoreWriter(AccessibilityWrites):
                 for a in document.attachments
             ],
         )
-        self.add_issues(row.id, document.issues)
+        self._insert_issues(row.id, document.issues)
         if document.scope is not None:
-            self.put_scope(row.id, document.scope)
+            self._replace_scope(row.id, document.scope)
+        whole = {
+            **header.model_dump(mode="json", include={"kind", "title", "template_id"}),
+            "uid": uid,
+            "version": version,
+            "status": status,
+            "document": digest(document.model_dump_json().encode()),
+        }
+        self.note(*changes_of("assessment", str(row.id), None, whole))
         return row.id
 
     def expect(self, assessment_id: int, stamp: str | None) -> AssessmentRow:
@@ -169,6 +182,9 @@ class StoreWriter(AccessibilityWrites):
 
     def set_status(self, assessment_id: int, status: str, sealed_hash: str | None) -> None:
         row = self.assessment(assessment_id)
+        key = str(assessment_id)
+        self.note(*field_change("assessment", key, "status", row.status, status))
+        self.note(*field_change("assessment", key, "sealed_hash", row.sealed_hash, sealed_hash))
         row.status = status
         row.sealed_hash = sealed_hash
         row.updated_at = self._now
@@ -177,6 +193,9 @@ class StoreWriter(AccessibilityWrites):
     def update_header(self, assessment_id: int, changes: Mapping[str, object]) -> None:
         row = self.assessment(assessment_id)
         for field, value in changes.items():
+            self.note(
+                *field_change("assessment", str(assessment_id), field, getattr(row, field), value)
+            )
             setattr(row, field, value)
         row.updated_at = self._now
         self._session.add(row)
@@ -198,6 +217,8 @@ class StoreWriter(AccessibilityWrites):
                 ResponseRow.assessment_id == assessment_id, ResponseRow.item == response.item
             )
         ).first()
+        old = None if row is None else _response(row)
+        self.note(*changes_of("response", response.item, old, response))
         if row is None:
             row = ResponseRow(assessment_id=assessment_id, item=response.item)
         row.value, row.comment = response.value, response.comment
@@ -211,6 +232,8 @@ class StoreWriter(AccessibilityWrites):
         table = table_of(table_name)
         values = {**part.model_dump(), "assessment_id": assessment_id}
         column = _KEY_COLUMNS.get(table_name, "ref")
+        old = self._old_part(table_name, assessment_id, str(values[column]))
+        self.note(*changes_of(table_name, str(values[column]), old, part))
         changed = self._session.execute(
             update(table)
             .where(table.c.assessment_id == assessment_id, table.c[column] == values[column])
@@ -223,6 +246,9 @@ class StoreWriter(AccessibilityWrites):
     def remove_part(self, table_name: str, assessment_id: int, key: str) -> None:
         table = table_of(table_name)
         column = table.c[_KEY_COLUMNS.get(table_name, "ref")]
+        self.note(
+            *changes_of(table_name, key, self._old_part(table_name, assessment_id, key), None)
+        )
         self._session.execute(
             delete(table).where(table.c.assessment_id == assessment_id, column == key)
         )
@@ -232,6 +258,7 @@ class StoreWriter(AccessibilityWrites):
         self.remove_part("response", assessment_id, item)
 
     def add_attachment(self, assessment_id: int, attachment: Attachment) -> None:
+        self.note(*changes_of("attachment", attachment.name, None, attachment))
         self._execute_many(
             "attachment",
             [
@@ -246,30 +273,62 @@ class StoreWriter(AccessibilityWrites):
 
     def remove_attachment(self, assessment_id: int, sha256: str, file_name: str) -> None:
         table = table_of("attachment")
-        self._session.execute(
-            delete(table).where(
-                table.c.assessment_id == assessment_id,
-                table.c.sha256 == sha256,
-                table.c.name == file_name,
-            )
+        where = (
+            table.c.assessment_id == assessment_id,
+            table.c.sha256 == sha256,
+            table.c.name == file_name,
         )
+        for old in self._session.execute(
+            select_rows(table.c.name, table.c.media_type, table.c.sha256, table.c.size).where(
+                *where
+            )
+        ).mappings():
+            self.note(*changes_of("attachment", file_name, dict(old), None))
+        self._session.execute(delete(table).where(*where))
         self.touch(assessment_id)
 
     def add_signoff(self, assessment_id: int, signoff: Signoff) -> None:
+        self.note(*changes_of("signoff", signoff.role, None, signoff))
         self._execute_many("signoff", [{**signoff.model_dump(), "assessment_id": assessment_id}])
 
     def delete_programme(self, key: str) -> None:
+        found = self._session.exec(select(ProgrammeRow).where(ProgrammeRow.key == key)).first()
+        if found is not None:
+            self.note(*changes_of("programme", key, {"key": key, "name": found.name}, None))
         self._session.execute(
             delete(table_of("programme")).where(table_of("programme").c.key == key)
         )
 
+    def note(self, *found: Change) -> None:
+        """Changes made in this transaction, recorded by the next audit() call."""
+        self._changes.extend(found)
+
     def audit(self, action: str, assessment_id: int | None, **detail: Any) -> None:
-        self._session.add(
-            AuditEventRow(
-                at=self._now,
-                actor=self._actor,
-                action=action,
-                assessment_id=assessment_id,
-                detail_json=json.dumps(detail, sort_keys=True, default=str),
+        """Append the event to the hash-chained trail: a row per change noted since the last
+        call (each naming this action), or one row for the event alone."""
+        noted, self._changes = self._changes, []
+        actor = self._actor or audit_chain.default_actor()
+        rows = audit_chain.event_rows(self._now, actor, action, assessment_id, detail, noted)
+        audit_chain.append(self._session.connection(), rows)
+
+    def _old_part(self, table_name: str, assessment_id: int, key: str) -> dict[str, Any] | None:
+        table = table_of(table_name)
+        column = table.c[_KEY_COLUMNS.get(table_name, "ref")]
+        found = (
+            self._session.execute(
+                select_rows(table).where(table.c.assessment_id == assessment_id, column == key)
             )
+            .mappings()
+            .first()
         )
+        if found is None:
+            return None
+        old = {name: value for name, value in found.items() if name not in _NOT_RECORDED}
+        if "evidence_json" in old:
+            old["evidence"] = json.loads(old.pop("evidence_json"))
+        return old
+
+
+def _response(row: ResponseRow) -> Response:
+    evidence = tuple(json.loads(row.evidence_json))
+    return Response(item=row.item, value=row.value, comment=row.comment, evidence=evidence)

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def assessment(self) -> AssessmentPage:
+        from ccassure.ui.audit_view import open_audit_trail
         from ccassure.ui.export_flow import start_export
         from ccassure.ui.pages import AssessmentPage
         from ccassure.ui.signoff_dialog import start_signoff
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         page.withdraw.connect(lambda ident: withdraw_from_review(self, ident))
         page.new_version.connect(lambda ident: start_new_version(self, ident))
         page.export.connect(lambda ident: start_export(self, ident))
+        page.audit.connect(lambda ident: open_audit_trail(self, ident))
         self.pages.addWidget(page)
         return page
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ccassure.domain.summary import ItemPage
 from ccassure.domain.workflow import EDITABLE
 from ccassure.ui.a11y import name
+from ccassure.ui.audit_view import audit_button
 from ccassure.ui.export_dialog import EXPORT_KEY
 from ccassure.ui.layouts import FocusFrameDelegate
 from ccassure.ui.models import ROW_ROLE, Fetch, ItemsModel
@@ -107,6 +108,7 @@ class AssessmentPage(_Page):
     withdraw = Signal(int)
     new_version = Signal(int)
     export = Signal(int)
+    audit = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
@@ -133,6 +135,7 @@ class AssessmentPage(_Page):
             f"Write this version's report as PDF (signed or not), HTML or JSON ({EXPORT_KEY})",
             self.export,
         )
+        self.audit_button = audit_button(lambda: self.audit.emit(self.assessment_id), self)
         row = QHBoxLayout()
         for button in (
             self.edit_button,
@@ -140,6 +143,7 @@ class AssessmentPage(_Page):
             self.withdraw_button,
             self.new_version_button,
             self.export_button,
+            self.audit_button,
         ):
             row.addWidget(button)
         row.addStretch(1)
