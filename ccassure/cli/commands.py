@@ -18,7 +18,7 @@ from ccassure.services.demo import build_demo
 from ccassure.services.errors import ServiceError
 from ccassure.services.paths import AppPaths, builtin_resources, resolve_paths
 from ccassure.services.selftest import self_test as run_self_test
-from ccassure.services.stores import backup_store, check_store, restore_store
+from ccassure.services.stores import check_store, restore_store
 from ccassure.services.transfer import document_json, import_document, read_document_file
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -159,8 +159,10 @@ def check(paths: AppPaths, as_json: bool) -> int:
 
 
 def backup(paths: AppPaths, destination: Path) -> int:
-    written = backup_store(paths.store, destination)
-    print(f"Backed up {paths.store} to {written}")
+    from ccassure.services.backup_check import verified_backup
+
+    check = verified_backup(paths.store, destination)
+    print(f"Backed up {paths.store} to {check.path} ({check.summary})")
     return EXIT_OK
 
 
