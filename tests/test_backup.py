@@ -14,10 +14,12 @@ import pytest
 
 from ccassure.domain.templates import TemplateSet
 from ccassure.services import backup_check
-from ccassure.services.backup_check import store_contents, verified_backup, verify_backup
+from ccassure.services.backup_check import verified_backup, verify_backup
 from ccassure.services.errors import ServiceError
 from ccassure.services.stores import check_store, restore_store
+from ccassure.store.content_digest import StoreSnapshot
 from ccassure.store.errors import StoreError
+from ccassure.store.store import Store
 from tests.conftest import ROOT, run_cli
 
 DRAFTS = (4, 5)  # draft versions in the demo store: changing them breaks no seal
@@ -28,6 +30,17 @@ def store(demo_store: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "store.db"
     shutil.copy(demo_store, copy)
     return copy
+
+
+def documents(path: Path) -> dict[int, object]:
+    """Every assessment version as the app reads it (a check independent of the digests)."""
+    store = Store(path)
+    try:
+        reader = store.reader()
+        found = {s.id: reader.document(s.id) for s in reader.list_assessments(all_versions=True)}
+        return {ident: doc.to_data() for ident, doc in found.items() if doc is not None}
+    finally:
+        store.close()
 
 
 def digest(path: Path) -> str:
@@ -67,7 +80,7 @@ def test_backup_while_another_process_holds_a_write_transaction(
         writer.stdin.write("COMMIT\n")
         writer.stdin.close()
         writer.wait(timeout=20)
-    assert check.matched == len(store_contents(tmp_path / "during.db").versions) == 8
+    assert check.matched == len(documents(tmp_path / "during.db")) == 8
     assert summary(tmp_path / "during.db", 1) == before  # the uncommitted change is not in it
     assert summary(store, 1) == "IN-FLIGHT"
     assert check_store(tmp_path / "during.db", templates).problems == ()
@@ -93,6 +106,24 @@ def test_backups_taken_while_another_process_commits_are_each_one_moment(
         assert check.matched + check.changed_meanwhile == 8
         assert check.matched >= 6  # the versions nobody wrote were compared
     assert len(tokens) > 1  # the copies are of different moments, so the writer was running
+    assert any(check.changed_meanwhile == 2 for check in checks)
+
+
+def test_a_snapshot_knows_when_another_connection_committed(store: Path) -> None:
+    with StoreSnapshot(store) as snapshot:
+        before = snapshot.digests()
+        assert not snapshot.changed()
+        assert snapshot.digests() == before and not snapshot.changed()
+        db = sqlite3.connect(store)
+        db.execute(f"UPDATE assessment SET summary = 'elsewhere' WHERE id = {DRAFTS[0]}")
+        db.commit()
+        db.close()
+        assert snapshot.changed()
+        after = snapshot.digests()
+    assert {k for k in before if before[k] != after[k]} == {f"assessment {DRAFTS[0]}"}
+    assert before.keys() == after.keys()
+    assert {k.split()[0] for k in before} == {"assessment", "table"}
+    assert len([k for k in before if k.startswith("assessment ")]) == 8
 
 
 def _edit_response(path: Path) -> None:
@@ -128,7 +159,7 @@ def _truncate(path: Path) -> None:
     [
         (_edit_response, "differs from the store's"),
         (_edit_schema_revision, "its schema is 0005, the store's 0006"),
-        (_remove_a_version, f"assessment {DRAFTS[1]} is missing from the backup"),
+        (_remove_a_version, f"match the store: assessment {DRAFTS[1]} "),
         (_truncate, "cannot be read back"),
     ],
 )
@@ -229,4 +260,4 @@ def test_restore_keeps_the_previous_store_and_says_where(store: Path, tmp_path: 
     assert kept.parent == tmp_path and kept.name.startswith("store.db.before-restore-")
     assert summary(kept, DRAFTS[0]) == "after the backup"
     assert summary(store, DRAFTS[0]) == summary(backup, DRAFTS[0]) != "after the backup"
-    assert store_contents(store).versions == store_contents(backup).versions
+    assert documents(store) == documents(backup)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from ccassure.services.backup_check import store_contents
 from ccassure.services.backup_schedule import (
     BackupPlan,
     auto_backups,
@@ -24,6 +23,7 @@ from ccassure.services.backup_schedule import (
     run_scheduled_backup,
 )
 from ccassure.services.errors import ServiceError
+from ccassure.store.content_digest import row_digests
 from ccassure.store.errors import StoreError
 from ccassure.store.sqlite_file import inspect_store
 from tests.conftest import ROOT
@@ -106,7 +106,7 @@ def test_twelve_runs_keep_the_newest_ten_and_touch_nothing_else(
     assert kept[0].path.name == "ccassure-auto-20261128T050000Z.db"
     assert kept[0].size == kept[0].path.stat().st_size
     assert inspect_store(kept[0].path).revision == inspect_store(store).revision
-    assert store_contents(kept[0].path).versions == store_contents(store).versions
+    assert row_digests(kept[0].path) == row_digests(store)
     assert outcomes[11].message.startswith(f"Backup written: {kept[0].path} (verified: ")
     assert "1 older automatic backup(s) removed" in outcomes[11].message
 

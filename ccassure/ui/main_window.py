@@ -23,6 +23,7 @@ from ccassure.domain.summary import ItemRow
 from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.a11y import name
+from ccassure.ui.backup_timer import BackupTimer
 from ccassure.ui.errors import show_error
 from ccassure.ui.menus import build_menus
 from ccassure.ui.palette import apply_scheme
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
         self.export_folder: Path | None = None  # where the last report was exported
         self.actions_by_name = build_menus(self)
+        self.backup_timer = BackupTimer(self)  # automatic backups of the open store
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
         geometry, state = settings.window_state()
         if geometry is not None:
