@@ -148,7 +148,7 @@ def test_tools_backups_by_keyboard_writes_a_verified_backup_then_restores_it(  #
     dialog.close()
 
 
-def test_a_plan_that_cannot_work_is_not_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_browse_and_a_plan_that_cannot_work(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, window)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.enabled, timeout=5_000)
     press(qtbot, dialog, Qt.Key.Key_D)
@@ -156,6 +156,11 @@ def test_a_plan_that_cannot_work_is_not_saved(qtbot, window: MainWindow) -> None
     qtbot.keyClick(dialog.folder, Qt.Key.Key_Tab)
     assert dialog.status.text() == "Not saved: choose a folder for the backups (a full path)."
     assert window.settings.backup_plan == default_plan(window.settings.data_dir)
+    dialog.choose_folder = lambda _parent, _start: tmp_path / "chosen"  # type: ignore[method-assign]
+    press(qtbot, dialog, Qt.Key.Key_O)
+    qtbot.waitUntil(lambda: window.settings.backup_plan.folder == tmp_path / "chosen")
+    assert dialog.folder.text() == str(tmp_path / "chosen")
+    assert QApplication.focusWidget() is dialog.folder
     window.runner.wait()
     dialog.close()
 
@@ -196,21 +201,28 @@ def test_the_timer_writes_a_due_backup_only_when_the_store_changed(  # type: ign
     assert inspect_store(first.path).revision == inspect_store(store).revision
 
     set_mtime(store, start - timedelta(minutes=1))  # not written since the backup
-    timer.now = lambda: start + timedelta(hours=3)
-    assert not timer.check()  # not due
-    timer.now = lambda: start + timedelta(hours=5)
-    assert not timer.check()  # due, but nothing changed
+    assert checked(qtbot, timer, start + timedelta(hours=3)) is None  # not due
+    assert checked(qtbot, timer, start + timedelta(hours=5)) is None  # due, but no change
     set_mtime(store, start + timedelta(minutes=1))  # written after it
+    timer.now = lambda: start + timedelta(hours=5)
     with qtbot.waitSignal(timer.written, timeout=30_000):
-        assert timer.check()
-        assert not timer.check()  # one at a time
+        assert timer.check() is not None
+        assert timer.check() is None  # one at a time
     assert [b.taken_at for b in auto_backups(store, folder)] == [
         start + timedelta(hours=5),
         start,
     ]
     window.settings.backup_plan = BackupPlan(folder, 4.0, 10, False)
     timer.now = lambda: start + timedelta(hours=50)
-    assert not timer.check()  # switched off
+    assert timer.check() is None  # switched off
+
+
+def checked(qtbot, timer: backup_timer.BackupTimer, now: datetime) -> object:  # type: ignore[no-untyped-def]
+    """What a check at `now` came to: the backup written, or None."""
+    timer.now = lambda: now
+    with qtbot.waitSignal(timer.checked, timeout=30_000) as result:
+        assert timer.check() is not None
+    return result.args[0]  # type: ignore[index]
 
 
 def test_a_store_opened_is_backed_up_soon_after(  # type: ignore[no-untyped-def]
@@ -235,7 +247,7 @@ def test_a_failed_backup_is_said_and_shown_once(  # type: ignore[no-untyped-def]
     window.settings.backup_plan = BackupPlan(gone, 4.0, 10, True)
     timer = window.backup_timer
     with qtbot.waitSignal(timer.failed, timeout=30_000) as failed:
-        assert timer.check()
+        assert timer.check() is not None
     message = failed.args[0]  # type: ignore[index]
     assert message.startswith(f"Backup failed: {gone}: cannot use this folder for backups")
     assert window.status.text() == message
@@ -244,6 +256,6 @@ def test_a_failed_backup_is_said_and_shown_once(  # type: ignore[no-untyped-def]
     assert box.informativeText().startswith(message)
     box.close()
     with qtbot.waitSignal(timer.failed, timeout=30_000):
-        assert timer.check()  # tried again at the next check ...
+        assert timer.check() is not None  # tried again at the next check ...
     assert timer.error_box is box and not box.isVisible()  # ... but not shown again
     assert not gone.parent.exists()

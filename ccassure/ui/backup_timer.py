@@ -14,9 +14,11 @@ from ccassure.domain.errors import CcassureError
 from ccassure.services.backup_schedule import (
     BackupOutcome,
     BackupPlan,
+    backup_name,
     changed_since,
     due,
     last_backup,
+    run_scheduled_backup,
 )
 from ccassure.ui.errors import show_error
 
@@ -37,6 +39,7 @@ class BackupTimer(QObject):
     writes it on a background task and says in the status bar when it was written or failed."""
 
     written = Signal(object)  # BackupOutcome
+    checked = Signal(object)  # BackupOutcome, or None when none was written
     failed = Signal(str)
 
     def __init__(self, window: MainWindow, now: Callable[[], datetime] = _utc_now) -> None:
@@ -61,15 +64,22 @@ class BackupTimer(QObject):
             self._store = path
             QTimer.singleShot(SOON_AFTER_OPENING_MS, self.check)
 
-    def check(self) -> bool:
-        """Start a backup if one is due and the store changed since the last; True if started."""
+    def check(self) -> Task | None:
+        """In the background: write a backup if one is due and the store has changed since
+        the last (the folder may be slow removable media); `checked` says what came of it."""
         store, plan = self.store_path(), self.window.settings.backup_plan
         if store is None or self.running is not None or not plan.enabled:
-            return False
-        last = last_backup(store, plan.folder)
-        if not due(plan, last, self.now()) or (last is not None and not changed_since(store, last)):
-            return False
-        return self.back_up(plan) is not None
+            return None
+        now = self.now()
+
+        def work(control: TaskControl) -> BackupOutcome | None:
+            last = last_backup(store, plan.folder)
+            if not due(plan, last, now) or (last is not None and not changed_since(store, last)):
+                return None
+            control.check()
+            return run_scheduled_backup(store, plan, now)
+
+        return self._start(store, plan, now, work)
 
     def back_up(
         self,
@@ -78,30 +88,41 @@ class BackupTimer(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Task | None:
         """Write a backup now, whether due or not (Back up now); None if one is running."""
-        from ccassure.services.backup_schedule import backup_name, run_scheduled_backup
-
         store = self.store_path()
         if store is None or self.running is not None:
             return None
-        taken_at = self.now()
-        target = plan.folder / backup_name(store, taken_at)
+        now = self.now()
 
         def work(control: TaskControl) -> BackupOutcome:
             control.check()
-            return run_scheduled_backup(store, plan, taken_at)
+            return run_scheduled_backup(store, plan, now)
 
-        # A read task: the copy reads a snapshot, so saving goes on while it is written.
-        task = self.window.runner.run("back up the store", work, self._written, self._failed)
+        task = self._start(store, plan, now, work)
         if on_done is not None:
             task.done.connect(on_done)
         if on_error is not None:
             task.failed.connect(on_error)
+        return task
+
+    def _start(
+        self,
+        store: Path,
+        plan: BackupPlan,
+        now: datetime,
+        work: Callable[[TaskControl], BackupOutcome | None],
+    ) -> Task:
+        # A read task: the copy reads a snapshot, so saving goes on while it is written.
+        task = self.window.runner.run("back up the store", work, self._written, self._failed)
+        target = plan.folder / backup_name(store, now)
         task.cancelled.connect(lambda: self._cancelled(target))
         self.running = task
         return task
 
-    def _written(self, outcome: BackupOutcome) -> None:
+    def _written(self, outcome: BackupOutcome | None) -> None:
         self.running = None
+        self.checked.emit(outcome)
+        if outcome is None:  # not due, or nothing changed: nothing to say
+            return
         self._last_failure = ""
         self.window.say(outcome.message)
         self.written.emit(outcome)
@@ -116,6 +137,7 @@ class BackupTimer(QObject):
             )
             self.error_box = show_error(self.window, shown, self.window.log_path)
         self.window.say(message)
+        self.checked.emit(None)
         self.failed.emit(message)
 
     def _cancelled(self, target: Path) -> None:
