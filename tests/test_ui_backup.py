@@ -194,6 +194,7 @@ def test_the_timer_writes_a_due_backup_only_when_the_store_changed(  # type: ign
     with qtbot.waitSignal(timer.written, timeout=30_000) as fired:
         timer.timer.setInterval(20)  # the real QTimer, checking often rather than every 5 min
     timer.timer.setInterval(backup_timer.CHECK_EVERY_MS)
+    qtbot.waitUntil(lambda: timer.running is None)  # a check the fast timer may have begun
     store = window.context.store.path  # type: ignore[union-attr]
     first = fired.args[0]  # type: ignore[index]
     assert first.path == folder / f"{store.stem}-auto-{start:%Y%m%dT%H%M%S}Z.db"
