@@ -18,8 +18,8 @@ from ccassure.services.demo import build_demo
 from ccassure.services.errors import ServiceError
 from ccassure.services.paths import AppPaths, builtin_resources, resolve_paths
 from ccassure.services.selftest import self_test as run_self_test
-from ccassure.services.store_keys import KeyRequest, unlock
-from ccassure.services.stores import backup_store, check_store, restore_store
+from ccassure.services.store_keys import KeyRequest, backup_key, unlock
+from ccassure.services.stores import check_store, restore_store
 from ccassure.services.transfer import document_json, import_document, read_document_file
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -160,14 +160,16 @@ def check(paths: AppPaths, as_json: bool, keys: KeyRequest) -> int:
 
 
 def backup(paths: AppPaths, destination: Path, keys: KeyRequest) -> int:
-    written = backup_store(paths.store, destination, unlock(paths.store, keys))
-    print(f"Backed up {paths.store} to {written}")
+    from ccassure.services.backup_check import verified_backup
+
+    check = verified_backup(paths.store, destination, unlock(paths.store, keys))
+    print(f"Backed up {paths.store} to {check.path} ({check.summary})")
     return EXIT_OK
 
 
 def restore(paths: AppPaths, source: Path, keys: KeyRequest) -> int:
     key = unlock(paths.store, keys) if paths.store.is_file() else None
-    source_key = unlock(source, keys) if source.is_file() else None
+    source_key = backup_key(source, key, keys) if source.is_file() else None
     before = restore_store(source, paths.store, load_template_set(paths), key, source_key)
     kept = f"; the previous store is kept at {before}" if before else ""
     print(f"Restored {paths.store} from {source}{kept}")

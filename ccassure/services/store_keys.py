@@ -70,6 +70,17 @@ def unlock(path: Path, request: KeyRequest | None = None) -> StoreKey | None:
     return key
 
 
+def backup_key(
+    backup: Path, current: StoreKey | None, request: KeyRequest | None = None
+) -> StoreKey | None:
+    """The key of a backup: the open store's own when the backup is of it (same salt),
+    else as for any store (keyring, then passphrase)."""
+    same = current is not None and is_encrypted(backup) and file_salt(backup) == current.salt
+    if same and current is not None and opens_with(backup, current):
+        return current
+    return unlock(backup, request)
+
+
 def _keyring_key(path: Path, salt: bytes) -> StoreKey | None:
     from ccassure import credentials  # loaded only for an encrypted store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -120,7 +121,8 @@ def _new_partial(destination: Path, key: StoreKey | None) -> tuple[Path, sqlite3
         private_empty_file(partial)
         return partial, connect(partial, key)
     except db_errors(OSError) as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder refuses this too
+            partial.unlink(missing_ok=True)
         raise StoreError(f"{destination}: cannot write a copy there ({exc})", "invalid") from None
 
 

@@ -102,6 +102,15 @@ class Store:
         except db_errors(DBAPIError) as exc:
             raise _translate_write_error(self.path, exc) from None
 
+    @contextmanager
+    def claim_released(self) -> Iterator[None]:
+        """While this program restores its own store: its claim is not another program's."""
+        self._claim.release()
+        try:
+            yield
+        finally:
+            self._claim = SharedLock(self.path)
+
     def close(self) -> None:
         with self._lock:
             readers, self._readers = self._readers, []

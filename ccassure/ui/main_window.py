@@ -23,6 +23,7 @@ from ccassure.domain.summary import ItemRow
 from ccassure.services.item_query import ItemQuery
 from ccassure.services.paths import AppPaths
 from ccassure.ui.a11y import name
+from ccassure.ui.backup_timer import BackupTimer
 from ccassure.ui.errors import show_error
 from ccassure.ui.menus import build_menus
 from ccassure.ui.palette import apply_scheme
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         self._page_request = 0  # only the latest request may change the main area
         self._history: list[tuple[QWidget, QWidget | None]] = []
         self.fallback: Callable[[], None] | None = None
-        self._opening: tuple[Opener, str] | None = None
+        self.current_opening: tuple[Opener, str] | None = None
         self.base_point_size = QApplication.font().pointSizeF()
         self.system_palette = QApplication.palette()
         app = QApplication.instance()
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.find_dialog: FindDialog | None = None  # built on first Ctrl+F
         self.export_folder: Path | None = None  # where the last report was exported
         self.actions_by_name = build_menus(self)
+        self.backup_timer = BackupTimer(self)  # automatic backups of the open store
         self.runner.task_failed.connect(lambda exc, _label: self.report(exc))
         geometry, state = settings.window_state()
         if geometry is not None:
@@ -182,7 +184,7 @@ class MainWindow(QMainWindow):
     def open_store(self, opener: Opener, label: str) -> None:
         """Open (and read) the store in one background task, then show what it holds."""
         self.say(f"Opening {label}…")
-        self._opening = (opener, label)
+        self.current_opening = (opener, label)
         today = self._today()
 
         def work(control: TaskControl) -> tuple[Context, tuple[Any, Dashboard]]:
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
     def _store_failed(self, error: BaseException) -> None:
         from ccassure.ui.store_unlock import unlock_and_retry
 
-        if unlock_and_retry(self, self._opening, error):
+        if unlock_and_retry(self, self.current_opening, error):
             return
         self.loading.setText(f"The store could not be opened.\n\n{error}")
         self.report(error)

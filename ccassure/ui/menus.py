@@ -49,6 +49,12 @@ def _identities(window: MainWindow) -> None:
     show_identities(window)
 
 
+def _backups(window: MainWindow) -> None:
+    from ccassure.ui.backup_dialog import show_backups
+
+    show_backups(window)
+
+
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     """File, Edit, View, Tools and Help; returns the actions by name (Find shares them)."""
     bar = window.menuBar()
@@ -192,6 +198,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "Ctrl+Shift+K",
                     lambda: _identities(window),
                     "Your signing identities and the signers you trust",
+                ),
+                (
+                    "backups",
+                    "&Backups…",
+                    "Ctrl+Shift+B",
+                    lambda: _backups(window),
+                    "Automatic backups of the store, Back up now, and Restore from a backup",
                 ),
             ],
         ),

@@ -1,10 +1,12 @@
-"""Remembered choices: last store, first-run answer, window layout, text size (QSettings)."""
+"""Remembered choices: last store, window layout, text size, backup plan (QSettings)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from ccassure.services.backup_schedule import BackupPlan, default_plan
 
 TEXT_SIZES = (100, 125, 150, 175, 200)
 
@@ -14,6 +16,7 @@ class AppSettings:
 
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = data_dir
         self._qt = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
     def _text(self, key: str) -> str:
@@ -73,4 +76,30 @@ class AppSettings:
     def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self._qt.setValue("window/geometry", geometry)
         self._qt.setValue("window/state", state)
+        self._qt.sync()
+
+    @property
+    def backup_plan(self) -> BackupPlan:
+        """Automatic backups; the defaults (off) until the person sets them in Tools → Backups."""
+        default = default_plan(self.data_dir)
+        folder = self._text("backup/folder")
+        try:
+            every_hours = float(self._text("backup/every_hours") or default.every_hours)
+            keep = int(self._text("backup/keep") or default.keep)
+        except ValueError:
+            every_hours, keep = default.every_hours, default.keep
+        plan = BackupPlan(
+            Path(folder) if folder else default.folder,
+            every_hours,
+            keep,
+            self._text("backup/enabled") == "true",
+        )
+        return plan if not plan.problem() else default
+
+    @backup_plan.setter
+    def backup_plan(self, plan: BackupPlan) -> None:
+        self._qt.setValue("backup/folder", str(plan.folder))
+        self._qt.setValue("backup/every_hours", repr(plan.every_hours))
+        self._qt.setValue("backup/keep", str(plan.keep))
+        self._qt.setValue("backup/enabled", "true" if plan.enabled else "false")
         self._qt.sync()

@@ -230,3 +230,12 @@ def unlock_and_retry(
         return False
     window.open_store(opener.with_passphrase(passphrase), label)
     return True
+
+
+def reopener(window: MainWindow, paths: AppPaths, store: Path) -> StoreOpener:
+    """Open the same store again (after a restore) with what unlocked it last time."""
+    opening = window.current_opening
+    last = opening[0] if opening is not None else None
+    if isinstance(last, StoreOpener) and last.store == store:
+        return replace(last, mode="open", encrypt=False, new_passphrase=None)
+    return StoreOpener(paths, store, "open")
