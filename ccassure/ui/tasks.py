@@ -7,11 +7,14 @@ Reads run on a small pool; writes run on a pool of one thread, so they are seria
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+RELEASE_AFTER_S = 1.0  # a pool thread leaves a runnable microseconds after it reports
 
 
 class CancelledError(Exception):
@@ -69,6 +72,8 @@ class _Runnable(QRunnable):
         self._work = work
         self._task = task
         self.signals = _Signals()
+        self.returned = threading.Event()
+        self.retired_at = 0.0
         task.control._progress = self.signals.progress.emit
 
     def run(self) -> None:
@@ -78,6 +83,12 @@ class _Runnable(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
+        finally:
+            self.returned.set()
+
+
+def _no_progress(_percent: int) -> None:
+    return None
 
 
 class TaskRunner(QObject):
@@ -96,8 +107,12 @@ class TaskRunner(QObject):
             # Threads live as long as the runner: each keeps one SQLite reader connection,
             # which a retired thread would otherwise leave open.
             pool.setExpiryTimeout(-1)
-        # Python must keep each runnable (and its signals object) alive until it reports back.
+        # Python must keep each runnable (and its signals object) alive until it reports back,
+        # and then until its pool thread has surely left it: its report arrives while the
+        # thread is still returning, and freeing it then (on whichever thread the garbage
+        # collector happens to run) crashes the process.
         self._running: dict[Task, _Runnable] = {}
+        self._retired: list[_Runnable] = []
 
     def run(
         self,
@@ -120,6 +135,7 @@ class TaskRunner(QObject):
         if on_error is not None:
             task.failed.connect(on_error)
             task.handles_errors = True
+        self._release_retired()
         self._running[task] = runnable
         self.busy_changed.emit(len(self._running))
         (self._writes if write else self._reads).start(runnable)
@@ -127,7 +143,12 @@ class TaskRunner(QObject):
 
     def _finish(self, task: Task, result: Any, error: BaseException | None) -> None:
         task.finished = True
-        self._running.pop(task, None)
+        runnable = self._running.pop(task, None)
+        if runnable is not None:
+            task.control._progress = _no_progress  # no cycle back through the signals
+            runnable.retired_at = time.monotonic()
+            self._retired.append(runnable)
+        self._release_retired()
         self.busy_changed.emit(len(self._running))
         if isinstance(error, CancelledError) or (task.control.cancelled and not task.write):
             task.cancelled.emit()
@@ -137,6 +158,16 @@ class TaskRunner(QObject):
             task.failed.emit(error)
         else:
             task.done.emit(result)
+
+    def _release_retired(self) -> None:
+        """Let go (on this, the UI thread) of runnables whose threads left them a while ago."""
+        now, kept = time.monotonic(), []
+        for runnable in self._retired:
+            if runnable.returned.is_set() and now - runnable.retired_at > RELEASE_AFTER_S:
+                runnable.signals.deleteLater()
+            else:
+                kept.append(runnable)
+        self._retired = kept
 
     @property
     def running(self) -> int:
