@@ -203,3 +203,50 @@ def test_real_keyring_keeps_the_store_key(tmp_path: Path) -> None:
     result = run_under_secret_service(ROOT / "tests" / "store_key_child.py", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "store key ok" in result.stdout
+
+
+def test_a_store_being_converted_cannot_be_opened_or_written(tmp_path: Path) -> None:
+    from ccassure.store.errors import StoreError
+    from ccassure.store.file_lock import alone_with
+    from ccassure.store.sqlite_file import writers_held_off
+
+    path = tmp_path / "s.db"
+    Store.create(path).close()
+    with alone_with(path):
+        with pytest.raises(StoreError, match="converting or restoring") as caught:
+            Store.open(path)
+        assert caught.value.kind == "locked"
+    opened = Store.open(path)
+    try:
+        with (
+            writers_held_off(path),
+            pytest.raises(Exception, match="locked"),
+            opened.transaction() as writer,
+        ):
+            writer.audit("test.write", None)
+    finally:
+        opened.close()
+
+
+def test_a_killed_conversion_leaves_no_copy_once_the_store_opens(
+    encrypted: tuple[tuple[str, ...], Path],
+) -> None:
+    base, store = encrypted
+    leftovers = [store.with_name(store.name + s) for s in (".converting", ".restoring.partial")]
+    for leftover in leftovers:
+        leftover.write_bytes(b"SQLite format 3\x00 plain text of the store")
+    run_cli(*base, "list", check=True)
+    assert not any(p.exists() for p in leftovers)
+
+
+def test_encrypt_names_the_unencrypted_automatic_backups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ("--data-dir", str(tmp_path / "data"))
+    run_cli(*base, "init", "--no-encrypt", check=True)
+    auto = tmp_path / "data" / "backups"
+    auto.mkdir()
+    run_cli(*base, "backup", str(auto / "ccassure-auto-20261126T100000Z.db"), check=True)
+    monkeypatch.setenv("CCASSURE_PASSPHRASE", PASS)
+    done = run_cli(*base, "encrypt", "--passphrase", check=True)
+    assert "ccassure-auto-20261126T100000Z.db is an unencrypted copy" in done.stdout

@@ -75,11 +75,11 @@ def init(args: argparse.Namespace, paths: AppPaths) -> int:
 def encrypt(args: argparse.Namespace, paths: AppPaths) -> int:
     from ccassure.services.store_encryption import encrypt_store
 
-    done = encrypt_store(paths.store, _passphrase_wanted(args))
+    done = encrypt_store(paths.store, _passphrase_wanted(args), (paths.data_dir / "backups",))
     where = "its key is in the OS keyring" if done.in_keyring else "it opens with the passphrase"
     print(f"Encrypted {done.path}; {where}")
     for plain in done.plain_copies:
-        print(f"note: {plain} is an unencrypted backup of this store; delete it if not needed")
+        print(f"note: {plain} is an unencrypted copy of this store; delete it if not needed")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +14,13 @@ from ccassure.store.cipher import SQLITE_MAGIC, StoreKey
 from ccassure.store.errors import StoreError
 from ccassure.store.file_lock import alone_with
 from ccassure.store.sqlite_file import (
+    CONVERTING,
     convert_copy,
     inspect_store,
     integrity_problems,
     is_encrypted,
     leave_wal_mode,
+    writers_held_off,
 )
 from ccassure.store.store import Store
 
@@ -31,8 +34,13 @@ class Conversion:
     plain_copies: tuple[Path, ...]  # earlier unencrypted backups still beside the store
 
 
-def encrypt_store(path: Path, passphrase: str | None = None) -> Conversion:
-    """Encrypt a plain store in place: with a new key in the OS keyring, or a passphrase."""
+def encrypt_store(
+    path: Path, passphrase: str | None = None, backup_folders: tuple[Path, ...] = ()
+) -> Conversion:
+    """Encrypt a plain store in place: with a new key in the OS keyring, or a passphrase.
+
+    Unencrypted copies found afterwards (beside the store, and automatic backups in
+    `backup_folders`) are named in the result, for the person to delete."""
     if is_encrypted(path):
         raise ServiceError(f"{path}: the store is already encrypted", "exists")
     inspect_store(path)
@@ -44,7 +52,7 @@ def encrypt_store(path: Path, passphrase: str | None = None) -> Conversion:
     except BaseException:
         _forget_unless_used(path, new)
         raise
-    plain = tuple(p for p in _backups_beside(path) if _is_plain(p))
+    plain = tuple(p for p in _copies(path, backup_folders) if _is_plain(p))
     return Conversion(path, True, new.in_keyring, None, plain)
 
 
@@ -65,15 +73,16 @@ def _replace_with_copy(path: Path, old: StoreKey | None, new: StoreKey | None) -
         raise ServiceError(
             f"{path}: open the store once to upgrade its schema, then convert it", "workflow"
         )
-    converted = path.with_name(path.name + ".converting")
+    converted = path.with_name(path.name + CONVERTING)
     converted.unlink(missing_ok=True)
     try:
         with alone_with(path):
             leave_wal_mode(path, old)  # nothing may linger in a -wal file beside the new one
-            convert_copy(path, old, converted, new)
-            _check_same(path, old, converted, new)
-            converted.replace(path)
-            _sync_folder(path.parent)
+            with writers_held_off(path, old):  # nothing committed after the copy is read
+                convert_copy(path, old, converted, new)
+                _check_same(path, old, converted, new)
+                converted.replace(path)
+                _sync_folder(path.parent)
     except StoreError as exc:
         raise ServiceError(f"{exc}; the store was not changed", exc.kind) from None
     finally:
@@ -84,7 +93,7 @@ def _check_same(path: Path, old: StoreKey | None, copy: Path, new: StoreKey | No
     problems = integrity_problems(copy, new)
     if problems:
         raise StoreError(f"the converted copy failed its check ({problems[0]})", "damaged")
-    before, after = Store(path, key=old), Store(copy, key=new)
+    before, after = Store(path, key=old, claim=False), Store(copy, key=new, claim=False)
     try:
         if before.reader().table_counts() != after.reader().table_counts():
             raise StoreError("the converted copy does not hold every row", "damaged")
@@ -110,8 +119,11 @@ def _forget_unless_used(path: Path, new: NewKey) -> None:
         forget_key(new)
 
 
-def _backups_beside(path: Path) -> list[Path]:
-    return sorted(p for p in path.parent.glob(f"{path.name}.*.bak") if p.is_file())
+def _copies(path: Path, backup_folders: tuple[Path, ...]) -> list[Path]:
+    found = list(path.parent.glob(f"{glob.escape(path.name)}.*.bak"))
+    for folder in backup_folders:
+        found += folder.glob(f"{glob.escape(path.stem)}-auto-*.db")
+    return sorted(p for p in found if p.is_file())
 
 
 def _is_plain(path: Path) -> bool:

@@ -15,11 +15,13 @@ from ccassure.store.errors import StoreError
 from ccassure.store.file_lock import alone_with
 from ccassure.store.sqlite_file import (
     HEAD,
+    RESTORING,
     convert_copy,
     copy_store,
     ensure_idle,
     inspect_store,
     integrity_problems,
+    remove_leftovers,
     replace_contents,
 )
 from ccassure.store.store import Store
@@ -45,7 +47,9 @@ def create_store(path: Path, key: StoreKey | None = None) -> Store:
 
 
 def open_store(path: Path, key: StoreKey | None = None) -> Store:
-    return Store.open(path, key)
+    store = Store.open(path, key)
+    remove_leftovers(path)  # only once the store has opened: no conversion is under way
+    return store
 
 
 def open_or_create(path: Path, key: StoreKey | None = None) -> Store:
@@ -159,7 +163,7 @@ def restore_store(
         raise ServiceError(f"cannot restore from {source}: {report.problems[0]}", "damaged")
     if not target.exists():
         _copy_as(source, source_key, target, source_key)
-        Store.open(target, source_key).close()
+        _record_restore(target, source_key, source, None)
         return None
     try:
         key = key if inspect_store(target, key).encrypted else None
@@ -176,8 +180,18 @@ def restore_store(
     else:
         before = _set_aside(target)
         _copy_as(source, source_key, target, key)
-    Store.open(target, key).close()
+    _record_restore(target, key, source, before)
     return before
+
+
+def _record_restore(target: Path, key: StoreKey | None, source: Path, kept: Path | None) -> None:
+    """The restored store's own audit trail says that it was restored, from what."""
+    store = Store.open(target, key)
+    try:
+        with store.transaction() as writer:
+            writer.audit("store.restored", None, source=str(source), kept=str(kept or ""))
+    finally:
+        store.close()
 
 
 def _replace_contents(
@@ -186,7 +200,7 @@ def _replace_contents(
     if _same(key, source_key):
         replace_contents(source, target, key)
         return
-    rekeyed = target.with_name(target.name + ".restoring")
+    rekeyed = target.with_name(target.name + RESTORING)
     rekeyed.unlink(missing_ok=True)
     convert_copy(source, source_key, rekeyed, key)
     try:

@@ -16,17 +16,28 @@ except ImportError:  # Windows: SQLite's own locks are the only guard there
 
 
 class SharedLock:
-    """Held while a program has the store open (flock: separate from SQLite's own locks)."""
+    """Held while a program has the store open (flock: separate from SQLite's own locks).
 
-    def __init__(self, path: Path) -> None:
+    Refused (StoreError "locked") while another program converts or restores the store:
+    what it wrote meanwhile would go to a file about to be replaced."""
+
+    def __init__(self, path: Path | None) -> None:
         self._fd: int | None = None
-        if fcntl is None:
+        if fcntl is None or path is None:
             return
         try:
             self._fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return  # no file (yet): nothing to claim
+        try:
             fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:
-            self.release()  # a converting program holds it, or the file is gone: no claim
+            self.release()
+            raise StoreError(
+                f"{path}: another program is converting or restoring the store; "
+                "try again when it has finished",
+                "locked",
+            ) from None
 
     def release(self) -> None:
         if self._fd is not None:

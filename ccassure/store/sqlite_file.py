@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from ccassure.store.errors import StoreError
 # Alembic revisions this version knows, oldest first. A test keeps it equal to the scripts.
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
+# Working files beside a store while it is converted or restored; never a store of their own.
+CONVERTING, RESTORING, PARTIAL = ".converting", ".restoring", ".partial"
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,34 @@ def leave_wal_mode(path: Path, key: StoreKey | None = None) -> None:
         raise _translate(path, exc, key) from None
     if mode.lower() != "delete":
         raise busy
+
+
+@contextlib.contextmanager
+def writers_held_off(path: Path, key: StoreKey | None = None) -> Iterator[None]:
+    """Hold SQLite's reserved lock (readers go on, writers wait and time out) for the block."""
+    try:
+        holder = connect(path, key, timeout=0.5, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+    except db_errors() as exc:
+        raise StoreError(
+            f"{path}: another program is writing the store ({exc}); close it and try again",
+            "locked",
+        ) from None
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete working files a killed conversion or restore left beside the store (the store
+    itself was never replaced by them); a plain copy of an encrypted store must not stay."""
+    removed = []
+    for suffix in (CONVERTING, CONVERTING + PARTIAL, RESTORING, RESTORING + PARTIAL):
+        leftover = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            if leftover.is_file():
+                leftover.unlink()
+                removed.append(leftover)
+    return removed

@@ -39,12 +39,17 @@ class Store:
     """
 
     def __init__(
-        self, path: Path, engine: Engine | None = None, key: StoreKey | None = None
+        self,
+        path: Path,
+        engine: Engine | None = None,
+        key: StoreKey | None = None,
+        claim: bool = True,
     ) -> None:
         self.path = path
         self.key = key
         self._engine = engine
-        self._claim = SharedLock(path)
+        # claim=False only for the program that holds the file alone (converting it)
+        self._claim = SharedLock(path if claim else None)
         self._local = threading.local()
         self._readers: list[StoreReader] = []
         self._lock = threading.Lock()
