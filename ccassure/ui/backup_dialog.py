@@ -38,6 +38,7 @@ from ccassure.services.backup_schedule import (
 from ccassure.ui.a11y import announce, name
 
 if TYPE_CHECKING:
+    from ccassure.store.cipher import StoreKey
     from ccassure.ui.main_window import MainWindow
     from ccassure.ui.tasks import TaskControl
 
@@ -278,13 +279,19 @@ class BackupDialog(QDialog):
         if source is None or not self.confirm_restore(self, source, store):
             self.say("Nothing was restored.")
             return
-        from ccassure.services.store_keys import backup_key
         from ccassure.services.stores import restore_store
 
         templates, opened = context.templates, context.store
+        try:
+            given, source_key = self._backup_key(source, opened.key)
+        except CcassureError as exc:
+            self._restore_failed(exc)
+            return
+        if not given:
+            self.say("Nothing was restored.")
+            return
 
         def work(_control: TaskControl) -> Path | None:
-            source_key = backup_key(source, opened.key)
             with opened.claim_released():
                 return restore_store(source, store, templates, opened.key, source_key)
 
@@ -297,6 +304,22 @@ class BackupDialog(QDialog):
             self._restore_failed,
             write=True,
         )
+
+    def _backup_key(self, source: Path, current: StoreKey | None) -> tuple[bool, StoreKey | None]:
+        """The backup's key: the store's own, the keyring's, or its passphrase, asked here;
+        (False, None) when the person cancels."""
+        from ccassure.services.store_keys import KeyRequest, backup_key
+        from ccassure.ui.store_unlock import ask_passphrase
+
+        try:
+            return True, backup_key(source, current)
+        except CcassureError as exc:
+            if exc.kind != "needs_passphrase":
+                raise
+        passphrase = ask_passphrase(self, source, wrong=False)
+        if passphrase is None:
+            return False, None
+        return True, backup_key(source, current, KeyRequest(passphrase))
 
     def _restored(self, source: Path, store: Path, kept: Path | None) -> None:
         window = self.window_
