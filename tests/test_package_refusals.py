@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
@@ -71,7 +69,7 @@ def test_refusals_each_say_why_and_change_nothing(
     dpo.identities.untrust(fingerprint)
     refused(dpo, plain, None, r"Olu Officer.*known here but not trusted.*identity trust")
     dpo.identities.trust_certificate(Path(certificate))
-    refused(dpo, sealed, "not the passphrase", r"passphrase does not open this package")
+    refused(dpo, sealed, "not the passphrase", r"passphrase does not open.*check the passphrase")
     refused(dpo, sealed, None, r"encrypted; give its passphrase")
     data = plain.read_bytes()
     cases = {
@@ -89,41 +87,12 @@ def test_refusals_each_say_why_and_change_nothing(
         path = tmp_path / f"{name}.ccpack"
         path.write_bytes(bad)
         phrase = PACKAGE_PASS if name.startswith("sealed") else None
-        refused(dpo, path, phrase, r"(not a ccassure|damaged|altered|incomplete|passphrase)")
+        refused(
+            dpo,
+            path,
+            phrase,
+            r"(not a ccassure|damaged|altered|incomplete|passphrase).*; "
+            r"(ask the sender for a fresh copy|open the \.ccpack file|check the passphrase)",
+        )
     assert dpo.assessments.list_summaries() == []
     assert dpo.packages.unpack(plain).created  # the intact package still opens
-
-
-@settings(
-    max_examples=250,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(data=st.data())
-def test_malformed_packages_never_crash_and_never_change_the_store(
-    dpo: Context, sent: tuple[Path, Path, str], tmp_path: Path, data: st.DataObject
-) -> None:
-    plain, _sealed, certificate = sent
-    dpo.identities.trust_certificate(Path(certificate))  # once; later examples change nothing
-    good = plain.read_bytes()
-    how = data.draw(st.sampled_from(["flip", "cut", "splice", "insert", "random"]))
-    if how == "flip":
-        at = data.draw(st.integers(0, len(good) - 1))
-        bad = good[:at] + bytes([good[at] ^ data.draw(st.integers(1, 255))]) + good[at + 1 :]
-    elif how == "cut":
-        bad = good[: data.draw(st.integers(0, len(good) - 1))]
-    elif how == "splice":
-        start = data.draw(st.integers(0, len(good) - 1))
-        bad = good[:start] + data.draw(st.binary(min_size=1, max_size=64)) + good[start + 1 :]
-    elif how == "insert":
-        at = data.draw(st.integers(0, len(good)))
-        bad = good[:at] + data.draw(st.binary(min_size=1, max_size=16)) + good[at:]
-    else:
-        bad = data.draw(st.binary(max_size=2048))
-    path = tmp_path / "fuzz.ccpack"
-    path.write_bytes(bad)
-    before = store_bytes(dpo)
-    with pytest.raises(ServiceError):
-        dpo.packages.unpack(path)
-    assert store_bytes(dpo) == before
-    assert dpo.assessments.list_summaries() == []

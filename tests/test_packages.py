@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,31 +13,17 @@ import pytest
 from ccassure.domain.document import ComponentRef, ProgrammeRef, Response
 from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
-from ccassure.services.identities import IdentityView
 from ccassure.store.package_log import PackageLog
 from tests.conftest import CORE, PROGRAMME
 from tests.keyrings import MemoryKeyring
-from tests.package_helpers import PACKAGE_PASS, laptop, no_ask, person, store_bytes, trust
+from tests.package_helpers import PACKAGE_PASS, Pair, no_ask, store_bytes, trust, two_laptops
 from tests.signoff_helpers import in_review
-
-
-@dataclass
-class Pair:
-    officer: Context
-    dpo: Context
-    officer_id: IdentityView
-    dpo_id: IdentityView
-    folder: Path
 
 
 @pytest.fixture
 def pair(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Pair]:
-    officer, dpo = laptop(tmp_path / "officer"), laptop(tmp_path / "dpo")
-    officer_id = person(officer, "Olu Officer", "Information Assurance Officer")
-    dpo_id = person(dpo, "Dana DPO", "Data Protection Officer")
-    yield Pair(officer, dpo, officer_id, dpo_id, tmp_path)
-    officer.close()
-    dpo.close()
+    with two_laptops(tmp_path) as both:
+        yield both
 
 
 def test_round_trip_officer_to_dpo_and_back(pair: Pair) -> None:
@@ -124,7 +110,13 @@ def test_a_conflict_is_listed_and_resolved_each_way(pair: Pair) -> None:
         "Callers' and witnesses' data",
     )
     before = store_bytes(officer)
-    with pytest.raises(ServiceError, match="1 conflict"):
+    prompt = service.template_for(service.document(assessment)).item(item)
+    assert prompt is not None
+    assert preview.label(conflict) == f"Answer to “{prompt.prompt[:59]}…”: answer" or (
+        preview.label(conflict) == f"Answer to “{prompt.prompt}”: answer"
+    )
+    first = rf"1 conflict.*first Answer to “.*\({re.escape(conflict.key)}\)"
+    with pytest.raises(ServiceError, match=first):
         officer.packages.unpack(back)
     assert store_bytes(officer) == before
     officer.packages.unpack(back, choices={conflict.key: "mine"})

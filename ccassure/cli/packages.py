@@ -17,26 +17,27 @@ from ccassure.services.package_results import PackagePreview
 
 EXIT_OK, EXIT_CONFLICTS = 0, 1
 PACKAGE_PASSPHRASE_ENV = "CCASSURE_PACKAGE_PASSPHRASE"  # noqa: S105 (the variable's name)
-SCRIPT_PASSPHRASE_ENV = "CCASSURE_PASSPHRASE"  # noqa: S105 (the variable's name)
 
 
-def package_passphrase(new: bool) -> str:
-    """From the environment in scripts, else asked on the terminal (twice for a new package)."""
-    for name in (PACKAGE_PASSPHRASE_ENV, SCRIPT_PASSPHRASE_ENV):
-        given = os.environ.get(name)
-        if given is not None:
-            return given
+def package_passphrase(new: bool, what: str) -> tuple[str, bool]:
+    """The package's own passphrase, and whether it came from the environment (scripts) rather
+    than the terminal (asked twice for a new package). Never CCASSURE_PASSPHRASE: that opens
+    this store and its keys, and a package travels to someone else."""
+    given = os.environ.get(PACKAGE_PASSPHRASE_ENV)
+    if given is not None:
+        return given, True
     if not sys.stdin.isatty():
         raise ServiceError(
-            f"the package needs a passphrase: set {PACKAGE_PASSPHRASE_ENV} or run in a terminal"
+            f"{what} needs a passphrase of its own: set {PACKAGE_PASSPHRASE_ENV} "
+            "(not CCASSURE_PASSPHRASE), or run in a terminal to be asked"
         )
     try:
         given = getpass.getpass("Package passphrase: ")
         if new and getpass.getpass("Again: ") != given:
             raise ServiceError("the two passphrases differ; no package was written")
     except EOFError:
-        raise ServiceError("no passphrase given") from None
-    return given
+        raise ServiceError("no passphrase given; nothing was changed") from None
+    return given, False
 
 
 def run(name: str, args: argparse.Namespace, context: Context) -> int:
@@ -45,7 +46,9 @@ def run(name: str, args: argparse.Namespace, context: Context) -> int:
             args.id,
             args.output,
             identity=args.identity,
-            passphrase=package_passphrase(new=True) if args.encrypt else None,
+            passphrase=(
+                package_passphrase(True, "an encrypted package")[0] if args.encrypt else None
+            ),
             note=args.note,
             ask=ask_passphrase,
         )
@@ -66,8 +69,15 @@ def _unpack(args: argparse.Namespace, context: Context) -> int:
     except ServiceError as exc:
         if exc.kind != "passphrase":
             raise
-        passphrase = package_passphrase(new=False)
-        preview = service.inspect(args.file, passphrase)
+        passphrase, from_env = package_passphrase(False, f"{args.file} is encrypted and")
+        try:
+            preview = service.inspect(args.file, passphrase)
+        except ServiceError as wrong:
+            if wrong.kind == "wrong_passphrase" and from_env:
+                raise ServiceError(
+                    f"{wrong} (the passphrase was read from {PACKAGE_PASSPHRASE_ENV})", wrong.kind
+                ) from None
+            raise
     choices = _choices(preview, args.take, args.choose or [])
     open_conflicts = [c for c in preview.conflicts if c.key not in choices]
     if args.json:
@@ -106,11 +116,12 @@ def _choices(preview: PackagePreview, take: Choice | None, chosen: list[str]) ->
     return choices
 
 
-def _row(change: Change, choices: dict[str, Choice]) -> list[str]:
+def _row(preview: PackagePreview, change: Change, choices: dict[str, Choice]) -> list[str]:
     outcome = OUTCOME_TEXT[change.outcome].split(" (")[0].split(":")[0]
     if change.key in choices:
         outcome += f" → {choices[change.key]}"
-    return [change.key, change.label, shown(change.local, 60), shown(change.remote, 60), outcome]
+    mine, theirs = shown(change.local, 60), shown(change.remote, 60)
+    return [change.key, preview.label(change), mine, theirs, outcome]
 
 
 def _print_preview(preview: PackagePreview, choices: dict[str, Choice]) -> None:
@@ -123,13 +134,13 @@ def _print_preview(preview: PackagePreview, choices: dict[str, Choice]) -> None:
     plan = preview.plan
     if plan is None or not plan.changes:
         return
-    rows = [_row(c, choices) for c in plan.changes if c.outcome != "keep_local"]
+    rows = [_row(preview, c, choices) for c in plan.changes if c.outcome != "keep_local"]
     if rows:
         print("\n" + table(rows, ["FIELD", "WHAT", "MINE", "THEIRS", "OUTCOME"]))
     for conflict in preview.conflicts:
         if conflict.key in choices:
             continue
-        print(f"\nConflict {conflict.key} ({conflict.label}):")
+        print(f"\nConflict {conflict.key} ({preview.label(conflict)}):")
         print(f"  as last exchanged: {shown(conflict.base)}")
         print(f"  mine:              {shown(conflict.local)}")
         print(f"  theirs:            {shown(conflict.remote)}")
@@ -156,7 +167,7 @@ def _data(preview: PackagePreview, choices: dict[str, Choice]) -> dict[str, obje
         "changes": [
             {
                 "field": c.key,
-                "what": c.label,
+                "what": preview.label(c),
                 "base": c.base,
                 "mine": c.local,
                 "theirs": c.remote,

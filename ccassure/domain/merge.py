@@ -72,11 +72,16 @@ class Change:
     local: Any
     remote: Any
     outcome: Outcome
+    unit: str = ""  # which part of the document: "assessment", "risks", "responses", …
+    item: str = ""  # the item's stable key within it: "R1", "dpia.s1.aims"; "" for one-offs
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field.replace("_", " "))
 
     @property
     def label(self) -> str:
-        name = FIELD_LABELS.get(self.field, self.field.replace("_", " "))
-        return f"{self.part}: {name}" if self.field else self.part
+        return f"{self.part}: {self.field_label}" if self.field else self.part
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _item_changes(
         return []
     if local is None or remote is None:  # added or removed on one side at least
         decided: Outcome = whole if known else "conflict"
-        return [Change(_address(unit, key), part, "", base, local, remote, decided)]
+        return [Change(_address(unit, key), part, "", base, local, remote, decided, unit, key)]
     changes = []
     for name in sorted(set(base or {}) | set(local) | set(remote)):
         values = (base or {}).get(name), local.get(name), remote.get(name)
@@ -181,7 +186,8 @@ def _item_changes(
         if outcome is not None and base is None:
             outcome = "conflict"  # both added it (or the base is unknown): no side is the base
         if outcome is not None:
-            changes.append(Change(_address(unit, key, name), part, name, *values, outcome))
+            address = _address(unit, key, name)
+            changes.append(Change(address, part, name, *values, outcome, unit, key))
     return changes
 
 

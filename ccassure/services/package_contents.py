@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from ccassure.domain.document import AssessmentDocument, DocumentError, parse_document
 from ccassure.domain.merge import exchanged_json
+from ccassure.interop.review_manifest import shown
 from ccassure.interop.review_package import PackageFile
 from ccassure.services.errors import ServiceError
 
@@ -39,22 +40,25 @@ def _without_attachment_data(document: AssessmentDocument) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def read_document(files: Mapping[str, bytes], name: str, where: str) -> AssessmentDocument:
-    """A document from the package's files, its attachments filled in from theirs."""
-    source = f"{where} ({name})"
+def read_document(files: Mapping[str, bytes], name: str) -> AssessmentDocument:
+    """A document from the package's files, its attachments filled in from theirs; ServiceError
+    (damaged) naming the file and what is wrong with it."""
+    source = f"the package's {name}"
     try:
         data = json.loads(files[name])
         for attachment in data.get("attachments", []) if isinstance(data, dict) else []:
             raw = files.get(f"{ATTACHMENTS}{attachment.get('sha256')}")
             if raw is None:
                 raise ServiceError(
-                    f"{source}: the attachment {attachment.get('name')!r} is missing", "damaged"
+                    f"{source} lists the attachment {shown(attachment.get('name'))}, which the "
+                    "package does not hold",
+                    "damaged",
                 )
             attachment["data_base64"] = base64.b64encode(raw).decode("ascii")
         return parse_document(json.dumps(data, ensure_ascii=False), source)
     except KeyError:
-        raise ServiceError(f"{where}: the package holds no {name}", "damaged") from None
+        raise ServiceError(f"the package holds no {name}", "damaged") from None
     except (ValueError, TypeError, AttributeError, binascii.Error, RecursionError):
-        raise ServiceError(f"{source}: not a readable assessment document", "damaged") from None
+        raise ServiceError(f"{source} is not a readable assessment document", "damaged") from None
     except DocumentError as exc:
         raise ServiceError(str(exc), "damaged") from None

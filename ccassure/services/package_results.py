@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccassure.domain.document import AssessmentDocument, Signoff
 from ccassure.domain.merge import Change, MergePlan
 from ccassure.domain.summary import AssessmentSummary
+from ccassure.services.package_reading import VerifiedPackage
 
 
 @dataclass(frozen=True)
@@ -27,17 +29,44 @@ class PackResult:
 class PackagePreview:
     """A verified package and what unpacking it would do to this store."""
 
-    path: Path
-    sender: str
-    sender_fingerprint: str
-    created_at: str
-    note: str
-    encrypted: bool
-    remote: AssessmentDocument
+    package: VerifiedPackage
     local: AssessmentSummary | None  # the same version here, if any
     joins: bool  # a new version of an assessment this store holds
     plan: MergePlan | None  # None when the package brings a version this store lacks
     base_known: bool
+    labels: Mapping[str, str] = field(default_factory=dict)  # Change.key → label for people
+
+    @property
+    def path(self) -> Path:
+        return self.package.path
+
+    @property
+    def sender(self) -> str:
+        return self.package.sender
+
+    @property
+    def sender_fingerprint(self) -> str:
+        return self.package.sender_fingerprint
+
+    @property
+    def created_at(self) -> str:
+        return self.package.created_at
+
+    @property
+    def note(self) -> str:
+        return self.package.note
+
+    @property
+    def encrypted(self) -> bool:
+        return self.package.encrypted
+
+    @property
+    def remote(self) -> AssessmentDocument:
+        return self.package.remote
+
+    def label(self, change: Change) -> str:
+        """The change as people call it: an answer by its question, a risk by its title."""
+        return self.labels.get(change.key, change.label)
 
     @property
     def is_new(self) -> bool:

@@ -18,33 +18,24 @@ from ccassure.domain.merge import (
     document_hash,
     exchanged_json,
     plan_merge,
+    unresolved,
 )
 from ccassure.domain.signoff import roles_still_needed, signed_payload, signoff_state
 from ccassure.domain.summary import AssessmentSummary
-from ccassure.interop.review_package import (
-    PackageError,
-    build_manifest,
-    is_encrypted,
-    read_package,
-    write_package,
-)
+from ccassure.domain.templates import Template
+from ccassure.interop.review_package import PackageError, build_manifest, write_package
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.errors import ServiceError
-from ccassure.services.files import read_file
 from ccassure.services.identities import NO_KEY, Ask, IdentityService
-from ccassure.services.package_contents import BASE, DOCUMENT, document_files, read_document
+from ccassure.services.package_contents import document_files
+from ccassure.services.package_labels import brief, change_labels, role_label
+from ccassure.services.package_reading import read_verified, refusal
 from ccassure.services.package_results import PackagePreview, PackResult, UnpackResult
 from ccassure.services.pdf_signing import write_atomically
 from ccassure.services.signoffs import check_signature
 from ccassure.services.stores import safety_backup
 from ccassure.signing.errors import SigningError
-from ccassure.signing.identity import read_certificate
-from ccassure.signing.package_crypto import (
-    open_package,
-    seal_package,
-    sign_manifest,
-    verify_manifest,
-)
+from ccassure.signing.package_crypto import seal_package, sign_manifest
 from ccassure.store.identities import IdentityQueries
 from ccassure.store.package_log import RECEIVED, SENT, PackageLog
 from ccassure.store.package_writes import write_merged
@@ -52,12 +43,16 @@ from ccassure.store.package_writes import write_merged
 if TYPE_CHECKING:
     from ccassure.store.writer import StoreWriter
 
-MAX_PACKAGE_BYTES = 512 * 1024 * 1024
 MIN_PACKAGE_PASSPHRASE = 8
-
-
-def _refuse(path: Path, exc: PackageError | SigningError) -> ServiceError:
-    return ServiceError(f"{path}: {exc}", exc.kind)
+NOT_VALID_BECAUSE = {
+    "stale": "it covers other content than the sealed version",
+    "bad_signature": "its signature does not verify: the record was altered",
+    "unknown_certificate": "the signer is not known in this store; trust their certificate "
+    "('ccassure identity trust CERT_FILE') and open the package again",
+    "untrusted": "the signer is known here but not trusted; trust their certificate again and "
+    "open the package again",
+    "unsigned": "it carries no digital signature",
+}
 
 
 class PackageService:
@@ -90,7 +85,8 @@ class PackageService:
         by the sender (and encrypted with `passphrase` if given) to `path`, atomically, 0600."""
         if passphrase is not None and len(passphrase) < MIN_PACKAGE_PASSPHRASE:
             raise ServiceError(
-                f"the package passphrase must be at least {MIN_PACKAGE_PASSPHRASE} characters"
+                f"the package passphrase is too short: use at least {MIN_PACKAGE_PASSPHRASE} "
+                "characters (a few words are easiest to pass on); no package was written"
             )
         document = self.assessments.document(assessment_id)
         header = document.assessment
@@ -146,7 +142,7 @@ class PackageService:
             if len(usable) != 1:
                 raise ServiceError(
                     "no identity with a private key on this computer; create one with "
-                    "'identity create'"
+                    "'ccassure identity create --name NAME --role ROLE'"
                     if not usable
                     else f"{len(usable)} identities can sign here; choose one with --identity",
                     "missing" if not usable else "invalid",
@@ -154,108 +150,37 @@ class PackageService:
             fingerprint = usable[0].fingerprint
         record = self.identities.find(fingerprint)
         if not record.trusted:
-            raise ServiceError(f"{record.name} is not trusted in this store; trust it first")
+            raise ServiceError(
+                f"{record.name} is not trusted in this store; trust the identity again "
+                "before sending with it"
+            )
         return _Signer(record.name, record.fingerprint, record.certificate_pem)
 
     def inspect(self, path: Path, passphrase: str | None = None) -> PackagePreview:
         """Verify the package (integrity, signature, trusted sender) and plan the merge."""
-        data = read_file(path, MAX_PACKAGE_BYTES, "for a review package")
-        encrypted = is_encrypted(data)
-        if encrypted:
-            if not passphrase:
-                raise ServiceError(
-                    f"{path}: the package is encrypted; give its passphrase", "passphrase"
-                )
-            try:
-                data = open_package(data, passphrase)
-            except SigningError as exc:
-                raise _refuse(path, exc) from None
-        try:
-            package = read_package(data)
-        except PackageError as exc:
-            raise _refuse(path, exc) from None
-        manifest = package.manifest
-        if not verify_manifest(package.certificate_pem, package.manifest_bytes, package.signature):
-            raise ServiceError(
-                f"{path}: the package's signature does not verify: it was altered", "altered"
-            )
-        sender = self._trusted_sender(path, package.certificate_pem)
-        remote = read_document(package.files, DOCUMENT, str(path))
-        header = remote.assessment
-        if (header.uid, header.version, content_hash(remote)) != (
-            manifest["assessment_uid"],
-            manifest["version"],
-            manifest["content_hash"],
-        ):
-            raise ServiceError(f"{path}: the document is not the one its manifest names", "damaged")
-        base = None
-        if manifest["base_hash"] is not None:
-            base = read_document(package.files, BASE, str(path))
-            if document_hash(base) != manifest["base_hash"]:
-                raise ServiceError(
-                    f"{path}: the base document is not the one its manifest names", "damaged"
-                )
-        self.assessments.template_for(remote)
-        local, joins = self._local_version(remote)
+        package = read_verified(path, passphrase, IdentityQueries(self.store.reader()))
+        template = self._template(path, package.remote)
+        local, joins = self._local_version(path, package.remote)
         if local is None:
-            return PackagePreview(
-                path,
-                sender,
-                package.manifest["sender_fingerprint"],
-                manifest["created_at"],
-                manifest["note"],
-                encrypted,
-                remote,
-                None,
-                joins,
-                None,
-                False,
-            )
+            return PackagePreview(package, None, joins, None, False)
         mine = self.assessments.document(local.id)
-        known = self._base(local.id, manifest["base_hash"], base, mine)
-        plan = plan_merge(known, mine, remote)
-        preview = PackagePreview(
-            path,
-            sender,
-            manifest["sender_fingerprint"],
-            manifest["created_at"],
-            manifest["note"],
-            encrypted,
-            remote,
-            local,
-            False,
-            plan,
-            known is not None,
-        )
+        known = self._base(local.id, package.base_hash, package.base, mine)
+        plan = plan_merge(known, mine, package.remote)
+        labels = change_labels(plan, template)
+        preview = PackagePreview(package, local, False, plan, known is not None, labels)
         if mine.assessment.status == "approved":
-            self._sealed_only_signoffs(preview, mine)
+            self._sealed_only_signoffs(preview, mine, template)
         return preview
 
-    def _trusted_sender(self, path: Path, certificate_pem: str) -> str:
+    def _template(self, path: Path, document: AssessmentDocument) -> Template:
         try:
-            info = read_certificate(certificate_pem)
-        except SigningError as exc:
-            raise ServiceError(f"{path}: {exc}", "damaged") from None
-        record = IdentityQueries(self.store.reader()).find(info.fingerprint)
-        who = f"{info.name} (fingerprint {info.fingerprint})"
-        if record is None:
-            raise ServiceError(
-                f"{path}: sent by {who}, who is not known in this store; ask them for their "
-                "certificate ('ccassure identity export-cert') and trust it with "
-                "'ccassure identity trust CERT_FILE' (Tools → Identities in the app) if you "
-                "expect this package, then open it again",
-                "untrusted",
-            )
-        if not record.trusted:
-            raise ServiceError(
-                f"{path}: sent by {who}, who is known here but not trusted; trust their "
-                "certificate again with 'ccassure identity trust CERT_FILE' if you expect "
-                "this package, then open it again",
-                "untrusted",
-            )
-        return info.name
+            return self.assessments.template_for(document)
+        except ServiceError as exc:
+            raise refusal(path, str(exc), exc.kind) from None
 
-    def _local_version(self, remote: AssessmentDocument) -> tuple[AssessmentSummary | None, bool]:
+    def _local_version(
+        self, path: Path, remote: AssessmentDocument
+    ) -> tuple[AssessmentSummary | None, bool]:
         header = remote.assessment
         versions = self.store.reader().list_assessments(all_versions=True, uid=header.uid)
         same = next((v for v in versions if v.version == header.version), None)
@@ -264,10 +189,13 @@ class PackageService:
         latest = versions[-1]
         if header.version == latest.version + 1 and latest.status == "approved":
             return None, True
-        raise ServiceError(
-            f"this store holds version {latest.version} ({latest.status.replace('_', ' ')}) of "
-            f"that assessment; a package joins it only as the same version or the next one "
-            "after an approved one",
+        raise refusal(
+            path,
+            f"the package holds version {header.version} of “{brief(latest.title)}”, and this "
+            f"store holds version {latest.version} ({latest.status.replace('_', ' ')}); a "
+            "package joins an assessment only as the same version, or as the next one after "
+            "an approved version: unpack the earlier packages first, or ask the sender which "
+            "version to take",
             "workflow",
         )
 
@@ -287,25 +215,34 @@ class PackageService:
             return parse_document(logged.document, "the package log")
         return base if document_hash(mine) == base_hash else None
 
-    def _sealed_only_signoffs(self, preview: PackagePreview, mine: AssessmentDocument) -> None:
+    def _sealed_only_signoffs(
+        self, preview: PackagePreview, mine: AssessmentDocument, template: Template
+    ) -> None:
+        """A sealed version takes new sign-offs valid for its seal, and nothing else."""
         plan = preview.plan
         assert plan is not None
+        sealed = f"version {mine.assessment.version} is approved and sealed here"
         moved = [c for c in plan.changes if c.outcome != "keep_local"]
         if moved:
-            raise ServiceError(
-                f"{preview.path}: version {mine.assessment.version} is approved and sealed here; "
-                f"the package would change it ({moved[0].label}); a sealed version never "
-                "changes: start a new version and send that",
+            raise refusal(
+                preview.path,
+                f"{sealed}, and the package would change it ({preview.label(moved[0])}"
+                + (f", and {len(moved) - 1} more" if len(moved) > 1 else "")
+                + "); a "
+                "sealed version never changes: changes go in a new version "
+                "('ccassure new-version'); nothing was changed",
                 "workflow",
             )
         signers = self._signers()
         for signoff in plan.signoffs_to_add:
             state = self._state(mine, signoff, mine.sealed_hash or "", signers)
             if state != "valid":
-                raise ServiceError(
-                    f"{preview.path}: the sign-off by {signoff.name} ({signoff.role}) is not "
-                    f"valid for the sealed version here ({state.replace('_', ' ')}); nothing "
-                    "was changed",
+                raise refusal(
+                    preview.path,
+                    f"{sealed}, so it takes only sign-offs valid for it, and the sign-off by "
+                    f"{signoff.name} ({role_label(template, signoff.role)}) is not: "
+                    f"{NOT_VALID_BECAUSE.get(state, state.replace('_', ' '))}; nothing was "
+                    "changed",
                     "invalid",
                 )
 
@@ -326,34 +263,48 @@ class PackageService:
         """Verify, back up, then write everything in one transaction; nothing on any refusal."""
         preview = self.inspect(path, passphrase)
         choices = dict(choices or {})
-        if preview.plan is None:
+        plan = preview.plan
+        if plan is None:
             return self._add(preview)
+        missing = unresolved(plan, choices)
+        if missing:
+            raise refusal(
+                path,
+                f"{len(missing)} conflict(s) need a choice (mine or theirs), first "
+                f"{preview.label(missing[0])} ({missing[0].key}); nothing was changed",
+                "conflict",
+            )
         try:
-            merged = apply(preview.plan, choices)
+            merged = apply(plan, choices)
         except MergeError as exc:
-            raise ServiceError(f"{path}: {exc}; nothing was changed", "conflict") from None
-        merged = self._sealed_if_complete(merged, preview.plan)
-        self._check(merged, preview.plan.signoffs_to_add)
+            raise refusal(path, f"{exc}; nothing was changed", "conflict") from None
+        template = self.assessments.template_for(merged)
+        merged = self._sealed_if_complete(merged, plan, template)
+        self._check(path, merged, plan.signoffs_to_add, template)
         assert preview.local is not None
         local_id = preview.local.id
         stamp = self.assessments.stamp(local_id)
         backup = safety_backup(self.store.path, "before-unpack", self.store.key)
         with self.store.transaction(self.actor) as writer:
             writer.expect(local_id, stamp)
-            write_merged(writer, local_id, preview.plan.local, merged)
-            self._log_received(writer, local_id, path, preview.remote, len(preview.plan.incoming))
+            write_merged(writer, local_id, plan.local, merged)
+            if merged.sealed_hash != plan.local.sealed_hash:
+                writer.audit(
+                    "workflow.approve", local_id, status="approved", sealed_hash=merged.sealed_hash
+                )
+            self._log_received(writer, local_id, path, preview.remote, len(plan.incoming))
         return UnpackResult(
             local_id,
             False,
-            len(preview.plan.incoming) + sum(1 for v in choices.values() if v == "theirs"),
-            len(preview.plan.signoffs_to_add),
+            len(plan.incoming) + sum(1 for v in choices.values() if v == "theirs"),
+            len(plan.signoffs_to_add),
             merged.assessment.status,
             backup,
         )
 
     def _add(self, preview: PackagePreview) -> UnpackResult:
         remote = preview.remote
-        self._check(remote, remote.signoffs)
+        self._check(preview.path, remote, remote.signoffs, self.assessments.template_for(remote))
         backup = safety_backup(self.store.path, "before-unpack", self.store.key)
         header = remote.assessment
         with self.store.transaction(self.actor) as writer:
@@ -376,26 +327,37 @@ class PackageService:
             changes_taken=taken,
         )
 
-    def _check(self, document: AssessmentDocument, arriving: tuple[Signoff, ...]) -> None:
+    def _check(
+        self,
+        path: Path,
+        document: AssessmentDocument,
+        arriving: tuple[Signoff, ...],
+        template: Template,
+    ) -> None:
         """The result fits its template and its status; every arriving signed record verifies."""
-        template = self.assessments.template_for(document)
+        cannot = "the package cannot be taken as it is:"
         found = status_problems(template, document)
         if found:
-            raise ServiceError(found[0], "altered" if "altered" in found[0] else "invalid")
-        self.assessments.validate(document)
+            kind = "altered" if "altered" in found[0] else "invalid"
+            raise refusal(path, f"{cannot} {found[0]}; nothing was changed", kind)
+        try:
+            self.assessments.validate(document)
+        except ServiceError as exc:
+            raise refusal(path, f"{cannot} {exc}; nothing was changed", exc.kind) from None
         header = document.assessment
         for signoff in arriving:
             if signoff.signature and not check_signature(
                 signoff, signed_payload(header.uid or "", header.version, signoff)
             ):
-                raise ServiceError(
-                    f"the sign-off by {signoff.name} ({signoff.role}) does not verify: the "
-                    "record was altered; nothing was changed",
+                raise refusal(
+                    path,
+                    f"the sign-off by {signoff.name} ({role_label(template, signoff.role)}) "
+                    "does not verify: the record was altered; nothing was changed",
                     "altered",
                 )
 
     def _sealed_if_complete(
-        self, merged: AssessmentDocument, plan: MergePlan
+        self, merged: AssessmentDocument, plan: MergePlan, template: Template
     ) -> AssessmentDocument:
         """Sign-offs from both sides may complete the required roles between them: then the
         version is approved and sealed here, as the last sign-off would have done."""
@@ -404,7 +366,6 @@ class PackageService:
         current = content_hash(merged)
         signers = self._signers()
         valid = [s for s in merged.signoffs if self._state(merged, s, current, signers) == "valid"]
-        template = self.assessments.template_for(merged)
         if roles_still_needed(template, valid, current):
             return merged
         header = merged.assessment.model_copy(update={"status": "approved"})
