@@ -187,7 +187,14 @@ def test_a_package_joins_as_the_next_version_after_an_approved_one(pair: Pair) -
     early = send(officer, assessment, pair.officer_id, pair.folder / "early.pk")
     sealed_alone(officer, assessment, people)
     v1 = officer.assessments.document(assessment)
-    copy = dpo.packages.unpack(send(officer, assessment, pair.officer_id, pair.folder / "v1.pk"))
+    sent = send(officer, assessment, pair.officer_id, pair.folder / "v1.pk")
+    before = store_bytes(dpo)
+    with pytest.raises(ServiceError, match=r"Sam SRO .* is not trusted here"):
+        dpo.packages.unpack(sent)  # sign-offs by people the DPO has not trusted
+    assert store_bytes(dpo) == before
+    for who in people.values():
+        trust(dpo, officer, who.fingerprint, pair.folder)
+    copy = dpo.packages.unpack(sent)
     assert copy.created and copy.status == "approved"
 
     draft = dpo.assessments.start_new_version(copy.assessment_id)

@@ -31,6 +31,7 @@ from ccassure.services.package_contents import document_files
 from ccassure.services.package_labels import brief, change_labels, role_label
 from ccassure.services.package_reading import read_verified, refusal
 from ccassure.services.package_results import PackagePreview, PackResult, UnpackResult
+from ccassure.services.package_signoffs import arriving_problem, rejected
 from ccassure.services.pdf_signing import write_atomically
 from ccassure.services.signoffs import check_signature
 from ccassure.services.stores import safety_backup
@@ -279,6 +280,7 @@ class PackageService:
         except MergeError as exc:
             raise refusal(path, f"{exc}; nothing was changed", "conflict") from None
         template = self.assessments.template_for(merged)
+        merged = self._status_from_signoffs(merged, plan)
         merged = self._sealed_if_complete(merged, plan, template)
         self._check(path, merged, plan.signoffs_to_add, template)
         assert preview.local is not None
@@ -344,17 +346,28 @@ class PackageService:
             self.assessments.validate(document)
         except ServiceError as exc:
             raise refusal(path, f"{cannot} {exc}; nothing was changed", exc.kind) from None
-        header = document.assessment
+        trusted = self._signers()
         for signoff in arriving:
-            if signoff.signature and not check_signature(
-                signoff, signed_payload(header.uid or "", header.version, signoff)
-            ):
+            problem = arriving_problem(document, template, signoff, trusted)
+            if problem:
                 raise refusal(
                     path,
                     f"the sign-off by {signoff.name} ({role_label(template, signoff.role)}) "
-                    "does not verify: the record was altered; nothing was changed",
-                    "altered",
+                    f"cannot be taken: {problem}; nothing was changed",
+                    "altered" if "altered" in problem else "invalid",
                 )
+
+    @staticmethod
+    def _status_from_signoffs(merged: AssessmentDocument, plan: MergePlan) -> AssessmentDocument:
+        """Status and seal are never taken from a package: they stay as here, unless the
+        arriving sign-offs reject this content (changes requested) or complete it (below)."""
+        status = plan.local.assessment.status
+        if status == "in_review" and rejected(plan.signoffs_to_add, content_hash(merged)):
+            status = "changes_requested"
+        header = merged.assessment.model_copy(update={"status": status})
+        return merged.model_copy(
+            update={"assessment": header, "sealed_hash": plan.local.sealed_hash}
+        )
 
     def _sealed_if_complete(
         self, merged: AssessmentDocument, plan: MergePlan, template: Template
