@@ -138,3 +138,37 @@ def test_one_signer_in_roles_the_template_keeps_apart_is_refused(
         officer.packages.unpack(package)
     assert store_bytes(officer) == before
     assert officer.assessments.document(aid).sealed_hash is None
+
+
+def test_what_a_merge_removes_is_in_the_audit_trail(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from ccassure.services.demo import build_demo
+    from ccassure.services.paths import builtin_resources
+
+    officer, dpo = laptop(tmp_path / "officer"), laptop(tmp_path / "dpo")
+    try:
+        build_demo(officer.assessments, builtin_resources())
+        oid = person(officer, "Olu Officer", "IAO")
+        did = person(dpo, "Dana DPO", "DPO")
+        trust(dpo, officer, oid.fingerprint, tmp_path)
+        trust(officer, dpo, did.fingerprint, tmp_path)
+        aid = next(s.id for s in officer.assessments.list_summaries() if s.kind == "accessibility")
+        sent = tmp_path / "a11y.ccpack"
+        officer.packages.pack(aid, sent, identity=oid.fingerprint, ask=no_ask)
+        there = dpo.packages.unpack(sent).assessment_id
+        document = dpo.assessments.document(there)
+        gone = document.issues[0].ref
+        fewer = document.model_copy(
+            update={"issues": document.issues[1:], "evaluations": (), "scope": None}
+        )
+        officer.packages.unpack(reply(dpo, did, there, fewer, tmp_path / "back.ccpack"))
+        trail = officer.audit.trail(aid)
+        removed = {(e.entity, e.key) for e in trail if e.new is None and e.field is None}
+        assert ("issue", gone) in removed
+        assert any(entity == "evaluation" for entity, _ in removed)
+        assert any(entity == "scope" for entity, _ in removed)
+        assert officer.audit.verify().intact
+    finally:
+        officer.close()
+        dpo.close()

@@ -19,6 +19,7 @@ from ccassure.domain.document import (
     Response,
     Risk,
 )
+from ccassure.domain.audit_changes import changes as changes_of
 from ccassure.domain.merge import COLLECTIONS
 from ccassure.store.accessibility_writes import table_of
 from ccassure.store.writer import StoreWriter
@@ -55,8 +56,10 @@ def _remove(writer: StoreWriter, field: str, assessment_id: int, item: Any) -> N
     elif isinstance(item, CustomItem | Risk | Impact | Action):
         writer.remove_part(_PARTS[field], assessment_id, COLLECTIONS[field][0](item.model_dump()))
     elif isinstance(item, Issue):
+        writer.note(*changes_of("issue", item.ref, item, None))
         _remove_where(writer, "issue", assessment_id, ref=item.ref)
     elif isinstance(item, Evaluation):
+        writer.note(*changes_of("evaluation", f"{item.criterion}@{item.sample}", item, None))
         _remove_where(
             writer, "evaluation", assessment_id, criterion=item.criterion, sample=item.sample
         )
@@ -121,6 +124,7 @@ def write_merged(
         )
     if local.scope != merged.scope:
         if merged.scope is None:
+            writer.note(*changes_of("scope", str(assessment_id), local.scope, None))
             for table in ("scope", "sample", "at_combination"):
                 _remove_where(writer, table, assessment_id)
         else:
