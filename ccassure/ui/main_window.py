@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
     @cached_property
     def assessment(self) -> AssessmentPage:
         from ccassure.ui.export_flow import start_export
+        from ccassure.ui.package_send import start_pack
         from ccassure.ui.pages import AssessmentPage
         from ccassure.ui.signoff_dialog import start_signoff
         from ccassure.ui.workflow_steps import start_new_version, withdraw_from_review
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         page.withdraw.connect(lambda ident: withdraw_from_review(self, ident))
         page.new_version.connect(lambda ident: start_new_version(self, ident))
         page.export.connect(lambda ident: start_export(self, ident))
+        page.pack.connect(lambda ident: start_pack(self, ident))
         self.pages.addWidget(page)
         return page
 

@@ -107,6 +107,7 @@ class AssessmentPage(_Page):
     withdraw = Signal(int)
     new_version = Signal(int)
     export = Signal(int)
+    pack = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
@@ -133,6 +134,12 @@ class AssessmentPage(_Page):
             f"Write this version's report as PDF (signed or not), HTML or JSON ({EXPORT_KEY})",
             self.export,
         )
+        self.pack_button = self._button(
+            "Send for &review…",
+            "Send for review",
+            "Write this version to a signed review package for a reviewer (Ctrl+Shift+R)",
+            self.pack,
+        )
         row = QHBoxLayout()
         for button in (
             self.edit_button,
@@ -140,6 +147,7 @@ class AssessmentPage(_Page):
             self.withdraw_button,
             self.new_version_button,
             self.export_button,
+            self.pack_button,
         ):
             row.addWidget(button)
         row.addStretch(1)
