@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ccassure.domain.document import ComponentRef, ProgrammeRef, Response
@@ -108,6 +109,9 @@ def test_send_for_review_by_keyboard_writes_a_package_another_store_reads(  # ty
     title = officer.assessments.summary(DPIA_IN_REVIEW).title
     show(qtbot, window, DPIA_IN_REVIEW)
     assert window.assessment.pack_button.isVisible() and clashes(window) == []
+    file_menu = window.menuBar().actions()[0].menu()
+    keys = [QKeySequence.mnemonic(a.text()).toString() for a in file_menu.actions()]  # type: ignore[union-attr]
+    assert len(set(keys)) == len(keys), keys  # no two File commands on one letter
     qtbot.keyClick(window.assessment.view, Qt.Key.Key_R, CTRL_SHIFT)
     dialog = wait_for(qtbot, window, PackDialog)
     assert isinstance(dialog, PackDialog)
@@ -161,7 +165,7 @@ def _text_item(context: Context, assessment_id: int) -> str:
 
 
 def test_a_conflict_is_chosen_by_keyboard_before_apply_and_merged(  # type: ignore[no-untyped-def]
-    qtbot, laptops: Laptops
+    qtbot, laptops: Laptops, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, officer, dpo = laptops.window, laptops.officer, laptops.dpo
     trust(dpo, officer, laptops.officer_id.fingerprint, laptops.folder)
@@ -177,26 +181,37 @@ def test_a_conflict_is_chosen_by_keyboard_before_apply_and_merged(  # type: igno
 
     from ccassure.ui.package_open import open_package_file
 
+    merged_before = officer.assessments.document(EIA_V2)
     open_package_file(window, back)
     dialog = wait_for(qtbot, window, PackagePreviewDialog)
     assert isinstance(dialog, PackagePreviewDialog)
     labels = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]  # type: ignore[union-attr]
     (conflict,) = dialog.preview.conflicts
-    assert conflict.label in labels and "Header: summary" in labels
+    assert conflict.key == f"responses[{item}].value"
+    prompt = officer.assessments.template_for(merged_before).item(item)
+    assert prompt is not None
+    said = next(label for label in labels if f"({item}): answer" in label)
+    assert said.startswith(f"Answer to “{prompt.prompt[:40]}")  # the question, and its key
+    assert "Header: summary" in labels
     combo = dialog.conflicts.combos[0]
-    assert conflict.label in accessible_name(combo)
+    assert accessible_name(combo) == f"{said}: keep mine or take theirs"
     assert QApplication.focusWidget() is combo  # the first choice to make
     assert not dialog.apply_button.isEnabled()
     assert dialog.remaining.text() == "1 conflict still to choose"
     all_named_and_reachable(qtbot, dialog, combo)
 
+    announced: list[str] = []
+    monkeypatch.setattr(
+        "ccassure.ui.package_preview.announce", lambda _w, text, **_kw: announced.append(text)
+    )
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText() == "Keep mine" and dialog.apply_button.isEnabled()
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText() == "Take theirs"
     assert dialog.remaining.text().startswith("Every conflict is chosen")
-    row = labels.index(conflict.label)
+    assert announced == [dialog.remaining.text()] * 2  # each choice is said
+    row = labels.index(said)
     assert dialog.table.item(row, 4).text() == "Conflict: take theirs"  # type: ignore[union-attr]
     alt(qtbot, Qt.Key.Key_A)  # Apply
     qtbot.waitUntil(lambda: visible(window, PackagePreviewDialog) is None, timeout=60_000)

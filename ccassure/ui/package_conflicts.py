@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
@@ -11,9 +13,26 @@ from ccassure.ui.a11y import name
 CHOICES: tuple[tuple[Choice, str], ...] = (("mine", "Keep mine"), ("theirs", "Take theirs"))
 
 
-def conflict_text(change: Change) -> str:
+PROMPT_CHARS = 80
+RESPONSES = "responses["
+
+
+def field_label(change: Change, prompts: Mapping[str, str]) -> str:
+    """The change's label, an answer's item named by its question as well as its key."""
+    if not change.key.startswith(RESPONSES):
+        return change.label
+    item = change.key[len(RESPONSES) :].split("]", 1)[0]
+    prompt = " ".join(prompts.get(item, "").split())
+    if not prompt:
+        return change.label
+    if len(prompt) > PROMPT_CHARS:
+        prompt = prompt[: PROMPT_CHARS - 1] + "…"
+    return change.label.replace(item, f"“{prompt}” ({item})", 1)
+
+
+def conflict_text(change: Change, prompts: Mapping[str, str]) -> str:
     return (
-        f"{change.label}\n"
+        f"{field_label(change, prompts)}\n"
         f"Mine: {shown(change.local)}\n"
         f"Theirs: {shown(change.remote)}\n"
         f"As last exchanged: {shown(change.base)}"
@@ -25,14 +44,19 @@ class ConflictList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, conflicts: tuple[Change, ...], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        conflicts: tuple[Change, ...],
+        prompts: Mapping[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.conflicts = conflicts
         self.combos: list[QComboBox] = []
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
         for row, change in enumerate(conflicts):
-            label = QLabel(conflict_text(change))
+            label = QLabel(conflict_text(change, prompts))
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             combo = QComboBox()
@@ -43,7 +67,7 @@ class ConflictList(QWidget):
             label.setBuddy(combo)
             name(
                 combo,
-                f"{change.label}: keep mine or take theirs",
+                f"{field_label(change, prompts)}: keep mine or take theirs",
                 f"Mine: {shown(change.local)}. Theirs: {shown(change.remote)}.",
             )
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
@@ -54,7 +78,6 @@ class ConflictList(QWidget):
                 line.setFrameShape(QFrame.Shape.HLine)
                 grid.addWidget(line, row * 2 + 1, 0, 1, 2)
             self.combos.append(combo)
-        grid.setRowStretch(len(conflicts) * 2, 1)
 
     def choices(self) -> dict[str, Choice]:
         return {

@@ -125,8 +125,10 @@ class OpenPackageFlow(QObject):
             return
         self.passphrase, path = passphrase, self.path
 
-        def inspect(_control: TaskControl) -> PackagePreview:
-            return context.packages.inspect(path, passphrase)
+        def inspect(_control: TaskControl) -> tuple[PackagePreview, dict[str, str]]:
+            preview = context.packages.inspect(path, passphrase)
+            template = context.assessments.template_for(preview.remote)
+            return preview, {item.key: item.prompt for _, item in template.items()}
 
         self.window.runner.run("check the review package", inspect, self._show, self._not_opened)
 
@@ -162,10 +164,11 @@ class OpenPackageFlow(QObject):
         self.window.say(f"{self.path.name} was not opened; nothing was changed")
         self.deleteLater()
 
-    def _show(self, preview: PackagePreview) -> None:
+    def _show(self, found: tuple[PackagePreview, dict[str, str]]) -> None:
         from ccassure.ui.package_preview import PackagePreviewDialog
 
-        self.dialog = PackagePreviewDialog(preview, self.window)
+        preview, prompts = found
+        self.dialog = PackagePreviewDialog(preview, prompts, self.window)
         self.dialog.buttons.accepted.connect(self._apply)
         self.dialog.finished.connect(lambda _result: self._closed())
         self.dialog.open()

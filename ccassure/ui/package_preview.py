@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,11 +29,12 @@ from PySide6.QtWidgets import (
 from ccassure.domain.merge import COMMENT_FIELDS, Change, Choice, shown
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.layouts import FocusFrameDelegate
-from ccassure.ui.package_conflicts import ConflictList
+from ccassure.ui.package_conflicts import ConflictList, field_label
 
 if TYPE_CHECKING:
     from ccassure.services.package_results import PackagePreview
 
+VALUE_CHARS = 100  # of a value in the table; the conflict list shows more
 COLUMNS = ("Field", "As last exchanged", "Mine", "Theirs", "Action")
 ACTIONS = {
     "take_remote": "Take theirs (only they changed it)",
@@ -59,7 +62,7 @@ def remaining_text(count: int) -> str:
     return f"{count} conflict{'s' if count != 1 else ''} still to choose"
 
 
-def additions(preview: PackagePreview) -> list[str]:
+def additions(preview: PackagePreview, prompts: Mapping[str, str]) -> list[str]:
     """Sign-offs that arrive, then reviewers' comments that arrive with changed fields."""
     lines = [
         f"Sign-off: {s.role} — {s.decision.replace('_', ' ')} by {s.name}"
@@ -69,24 +72,34 @@ def additions(preview: PackagePreview) -> list[str]:
     plan = preview.plan
     for change in plan.changes if plan else ():
         if change.field in COMMENT_FIELDS and change.outcome != "keep_local" and change.remote:
-            lines.append(f"Comment, {change.label}: {shown(change.remote)}")
+            lines.append(f"{field_label(change, prompts)}: {shown(change.remote)}")
     return lines
 
 
 class PackagePreviewDialog(QDialog):
     """What unpacking would do; Apply stays off until every conflict has a choice."""
 
-    def __init__(self, preview: PackagePreview, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        preview: PackagePreview,
+        prompts: Mapping[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.preview = preview
+        self.preview, self.prompts = preview, prompts or {}
         header = preview.remote.assessment
         heading = f"Review package: {header.title}, version {header.version}"
         self.setWindowTitle(heading)
         name(self, "Review package", f"{preview.message()} {sender_text(preview)}")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
         title = QLabel(f"<b>{html.escape(heading)}</b>")  # seen even with no title bar
         title.setWordWrap(True)
-        layout.addWidget(title)
+        outer.addWidget(title)
+        # Everything between the heading and the buttons scrolls as one page, so that large
+        # text makes it longer rather than squeezing the table and the conflicts.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         for text in (preview.message(), sender_text(preview)):
             label = QLabel(text)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -94,22 +107,32 @@ class PackagePreviewDialog(QDialog):
             layout.addWidget(label)
         changes = preview.plan.changes if preview.plan else ()
         self.table = self._changes_table(changes)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
         self.added = QListWidget()
-        self.added.addItems(additions(preview))
+        self.added.addItems(additions(preview, self.prompts))
+        self.added.setWordWrap(True)
+        lines = self.fontMetrics().lineSpacing()
+        self.added.setFixedHeight(min(self.added.count(), 5) * (lines + 8) + 2 * lines)
         name(self.added, "Sign-offs and comments to add", "What the reviewer adds to this store")
         self.added_label = QLabel("Sign-offs and comments to add:")
         layout.addWidget(self.added_label)
-        layout.addWidget(self.added, 1)
+        layout.addWidget(self.added)
         self.added_label.setVisible(self.added.count() > 0)
         self.added.setVisible(self.added.count() > 0)
-        self.conflicts = ConflictList(preview.conflicts)
-        layout.addWidget(self._conflict_box(), 3)
+        self.conflicts = ConflictList(preview.conflicts, self.prompts)
+        layout.addWidget(self._conflict_box())
+        self.page = QScrollArea()
+        self.page.setWidget(body)
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.page.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside
+        name(self.page, "Package preview")
+        outer.addWidget(self.page, 1)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         name(self.status, "Package status", "What applying the package is doing, or why not")
-        layout.addWidget(self.status)
+        outer.addWidget(self.status)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -119,13 +142,19 @@ class PackagePreviewDialog(QDialog):
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         name(self.cancel_button, "Cancel", "Close; nothing in the store changes")
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
         self.running = False
         self.conflicts.changed.connect(self._choices_changed)
         self._choices_changed(announcing=False)
         self._fit_to_screen()
         first = self.conflicts.combos[0] if self.conflicts.combos else None
-        (first or (self.table if changes else self.apply_button)).setFocus()
+        self.first_focus = first or (self.table if changes else self.apply_button)
+        self.first_focus.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.page.isAncestorOf(self.first_focus):  # in sight once laid out
+            QTimer.singleShot(0, lambda: self.page.ensureWidgetVisible(self.first_focus))
 
     def _changes_table(self, changes: tuple[Change, ...]) -> QTableWidget:
         table = QTableWidget(len(changes), len(COLUMNS))
@@ -137,16 +166,18 @@ class PackagePreviewDialog(QDialog):
         table.setWordWrap(True)
         table.setItemDelegate(FocusFrameDelegate(table))
         for row, change in enumerate(changes):
-            cells = (change.label, shown(change.base), shown(change.local), shown(change.remote))
+            values = (shown(v, VALUE_CHARS) for v in (change.base, change.local, change.remote))
+            cells = (field_label(change, self.prompts), *values)
             for column, text in enumerate((*cells, ACTIONS[change.outcome])):
                 table.setItem(row, column, QTableWidgetItem(text))
         heading = f"What will change: {len(changes)} field{'s' if len(changes) != 1 else ''}"
         name(table, heading, "Each field that differs: as last exchanged, mine, theirs, action")
-        chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((30, 22, 22, 22)):
-            table.setColumnWidth(column, width * chars)
-        table.horizontalHeader().setStretchLastSection(True)
+        columns = table.horizontalHeader()
+        for column in range(len(COLUMNS) - 1):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        columns.resizeSection(len(COLUMNS) - 1, self.fontMetrics().averageCharWidth() * 24)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
         table.setVisible(bool(changes))
         if changes:
             table.setCurrentCell(0, 0)
@@ -170,12 +201,7 @@ class PackagePreviewDialog(QDialog):
         row.addWidget(self.keep_all)
         row.addWidget(self.take_all)
         column.addLayout(row)
-        scroll = QScrollArea()
-        scroll.setWidget(self.conflicts)
-        scroll.setWidgetResizable(True)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the choices inside
-        name(scroll, "Conflict list")
-        column.addWidget(scroll)
+        column.addWidget(self.conflicts)
         box.setVisible(bool(self.conflicts.conflicts))
         return box
 
