@@ -48,7 +48,7 @@ class PassphraseDialog(QDialog):
 
     def __init__(self, path: Path, problem: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        heading = f"{path.name} is encrypted"
+        heading = f"The package “{path.name}” is encrypted"
         self.setWindowTitle(heading)
         name(self, "Package passphrase", f"{heading}: give the passphrase its sender told you")
         form = QFormLayout(self)
