@@ -174,7 +174,7 @@ def test_a_conflict_is_chosen_by_keyboard_before_apply_and_merged(  # type: igno
     out, back = laptops.folder / "out.ccpack", laptops.folder / "back.ccpack"
     officer.packages.pack(EIA_V2, out, identity=laptops.officer_id.fingerprint, ask=no_ask)
     there = dpo.packages.unpack(out).assessment_id
-    dpo.assessments.set_response(there, Response(item=item, value="Theirs: witnesses too"))
+    dpo.assessments.set_response(there, Response(item=item, value="Theirs: C&C callers, witnesses"))
     dpo.assessments.update_header(there, summary="DPO: add witnesses")
     dpo.packages.pack(there, back, identity=laptops.dpo_id.fingerprint, ask=no_ask)
     officer.assessments.set_response(EIA_V2, Response(item=item, value="Mine: callers only"))
@@ -199,6 +199,8 @@ def test_a_conflict_is_chosen_by_keyboard_before_apply_and_merged(  # type: igno
     assert not dialog.apply_button.isEnabled()
     assert dialog.remaining.text() == "1 conflict still to choose"
     all_named_and_reachable(qtbot, dialog, combo)
+    # Apply, Keep mine for all, Take theirs for all; "&" in what people wrote makes no letter.
+    assert set(_mnemonics(dialog)) == {"Alt+A", "Alt+M", "Alt+T"}
 
     announced: list[str] = []
     monkeypatch.setattr(
@@ -220,7 +222,7 @@ def test_a_conflict_is_chosen_by_keyboard_before_apply_and_merged(  # type: igno
     )
     assert window.assessment.assessment_id == EIA_V2
     merged = officer.assessments.document(EIA_V2)
-    assert {r.item: r.value for r in merged.responses}[item] == "Theirs: witnesses too"
+    assert {r.item: r.value for r in merged.responses}[item] == "Theirs: C&C callers, witnesses"
     assert merged.assessment.summary == "DPO: add witnesses"
 
 

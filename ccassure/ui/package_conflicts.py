@@ -64,7 +64,6 @@ class ConflictList(QWidget):
             for choice, text in CHOICES:
                 combo.addItem(text, choice)
             combo.setCurrentIndex(-1)  # nothing is chosen for the person
-            label.setBuddy(combo)
             name(
                 combo,
                 f"{field_label(change, prompts)}: keep mine or take theirs",
