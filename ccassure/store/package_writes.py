@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from ccassure.domain.audit_changes import changes as changes_of
 from ccassure.domain.document import (
     Action,
     AssessmentDocument,
@@ -19,7 +20,6 @@ from ccassure.domain.document import (
     Response,
     Risk,
 )
-from ccassure.domain.audit_changes import changes as changes_of
 from ccassure.domain.merge import COLLECTIONS
 from ccassure.store.accessibility_writes import table_of
 from ccassure.store.writer import StoreWriter

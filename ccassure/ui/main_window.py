@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
     def assessment(self) -> AssessmentPage:
         from ccassure.ui.audit_view import open_audit_trail
         from ccassure.ui.export_flow import start_export
+        from ccassure.ui.package_send import start_pack
         from ccassure.ui.pages import AssessmentPage
         from ccassure.ui.signoff_dialog import start_signoff
         from ccassure.ui.workflow_steps import start_new_version, withdraw_from_review
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         page.new_version.connect(lambda ident: start_new_version(self, ident))
         page.export.connect(lambda ident: start_export(self, ident))
         page.audit.connect(lambda ident: open_audit_trail(self, ident))
+        page.pack.connect(lambda ident: start_pack(self, ident))
         self.pages.addWidget(page)
         return page
 

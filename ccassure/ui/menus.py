@@ -55,6 +55,16 @@ def _backups(window: MainWindow) -> None:
     show_backups(window)
 
 
+def _packages(window: MainWindow, which: str) -> None:
+    from ccassure.ui.package_open import open_package
+    from ccassure.ui.package_send import pack_shown
+
+    if which == "pack":
+        pack_shown(window)
+    else:
+        open_package(window)
+
+
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     """File, Edit, View, Tools and Help; returns the actions by name (Find shares them)."""
     bar = window.menuBar()
@@ -110,6 +120,20 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                     "Ctrl+Shift+V",
                     lambda: _verify_pdf(window),
                     "Check each signature in a signed PDF and whether it changed",
+                ),
+                (
+                    "pack",
+                    "Send for review (&pack)…",
+                    "Ctrl+Shift+R",
+                    lambda: _packages(window, "pack"),
+                    "Write the assessment shown to a signed review package for a reviewer",
+                ),
+                (
+                    "open_package",
+                    "Open review pac&kage…",
+                    "Ctrl+Shift+O",
+                    lambda: _packages(window, "open"),
+                    "Check a review package, see what it changes, and merge it",
                 ),
                 ("quit", "&Quit", Std.Quit, window.close, "Close ccassure"),
             ],

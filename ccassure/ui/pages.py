@@ -109,6 +109,7 @@ class AssessmentPage(_Page):
     new_version = Signal(int)
     export = Signal(int)
     audit = Signal(int)
+    pack = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assessment", parent)
@@ -136,6 +137,12 @@ class AssessmentPage(_Page):
             self.export,
         )
         self.audit_button = audit_button(lambda: self.audit.emit(self.assessment_id), self)
+        self.pack_button = self._button(
+            ""Send for &review…",Send for review…",
+            "Send for review",
+            "Write this version to a signed review package for a reviewer (Ctrl+Shift+R)",
+            self.pack,
+        )
         row = QHBoxLayout()
         for button in (
             self.edit_button,
@@ -144,6 +151,7 @@ class AssessmentPage(_Page):
             self.new_version_button,
             self.export_button,
             self.audit_button,
+            self.pack_button,
         ):
             row.addWidget(button)
         row.addStretch(1)
