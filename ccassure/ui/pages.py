@@ -138,7 +138,7 @@ class AssessmentPage(_Page):
         )
         self.audit_button = audit_button(lambda: self.audit.emit(self.assessment_id), self)
         self.pack_button = self._button(
-            "&Send for review…",
+            "Send for rev&iew…",
             "Send for review",
             "Write this version to a signed review package for a reviewer (Ctrl+Shift+R)",
             self.pack,
