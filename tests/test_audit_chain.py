@@ -6,19 +6,23 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccassure.domain.audit_changes import Change, as_json, changes, recorded
-from ccassure.domain.document import Attachment, Response
+from ccassure.domain.document import Attachment, ProgrammeRef, Response
 from ccassure.store.audit import GENESIS, HASHED, Head, canonical_row, first_break, row_hash
 from ccassure.store.audit_queries import AuditQueries
 from ccassure.store.engine import create_store
+from ccassure.store.errors import StoreError
 from ccassure.store.store import Store
+from tests.conftest import CORE
 
 text = st.text(max_size=12)
 fields = st.fixed_dictionaries(
     {
+        "id": st.integers(-(2**63), 2**63 - 1),
         "at": text,
         "actor": text,
         "action": text,
@@ -41,8 +45,9 @@ def test_the_fast_canonical_row_is_the_canonical_json_of_the_fields(row: dict[st
 def chained(contents: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Head]:
     rows, prev = [], GENESIS
     for number, content in enumerate(contents, start=1):
-        digest = row_hash(prev, content)
-        rows.append({"id": number, **content, "prev_hash": prev, "hash": digest})
+        row = {**content, "id": number}
+        digest = row_hash(prev, row)
+        rows.append({**row, "prev_hash": prev, "hash": digest})
         prev = digest
     return rows, Head(len(rows), len(rows), prev)
 
@@ -81,10 +86,46 @@ def test_any_single_alteration_is_found_at_its_first_index(
 
 def test_an_empty_trail_is_intact_and_a_missing_head_is_not() -> None:
     assert first_break([], Head(0, 0, GENESIS)) == (0, None)
-    assert first_break([], None) == (0, None)
     rows, _ = chained([dict.fromkeys(HASHED, "x")])
-    _, found = first_break(rows, None)
-    assert found is not None and found.problem == "head_missing"
+    for trail in ([], rows):  # every store has a head from its creation on
+        _, found = first_break(trail, None)
+        assert found is not None and found.problem == "head_missing" and found.row is None
+
+
+def test_a_row_is_chained_with_its_id() -> None:
+    rows, head = chained([dict.fromkeys(HASHED, "x")] * 3)
+    for index, ident in ((0, -5), (2, 9999)):
+        moved = [dict(r) for r in rows]
+        moved[index]["id"] = ident
+        _, found = first_break(sorted(moved, key=lambda r: r["id"]), head)
+        assert found is not None and found.problem == "altered" and found.row == moved[index]
+
+
+@settings(max_examples=200)
+@given(st.lists(fields, min_size=1, max_size=8), st.data())
+def test_a_head_not_ending_where_the_rows_end_is_found(
+    contents: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    rows, head = chained(contents)
+    edit = data.draw(st.sampled_from(["last_id", "count", "hash", "set_back"]), label="edit")
+    expected: tuple[int, str, object]
+    if edit == "last_id":
+        bad = Head(data.draw(st.integers().filter(lambda n: n != len(rows))), head.count, head.hash)
+        expected = (len(rows), "head_altered", None)
+    elif edit == "count":
+        bad = Head(
+            head.last_id, data.draw(st.integers().filter(lambda n: n != len(rows))), head.hash
+        )
+        expected = (len(rows), "head_altered", None)
+    elif edit == "hash":
+        bad = Head(head.last_id, head.count, head.hash + "0")
+        expected = (len(rows), "head_mismatch", None)
+    else:  # the rows after index were added without moving the head
+        index = data.draw(st.integers(0, len(rows) - 1), label="index")
+        bad = Head(index, index, rows[index - 1]["hash"] if index else GENESIS)
+        expected = (index, "added_at_end", rows[index])
+    _, found = first_break(rows, bad)
+    assert found is not None and (found.position, found.problem, found.row) == expected
 
 
 def test_changes_are_per_field_and_large_values_by_digest() -> None:
@@ -146,7 +187,19 @@ def test_a_0006_store_with_events_is_chained_by_the_upgrade(tmp_path: Path) -> N
         store.close()
 
 
-def test_a_removed_head_is_rebuilt_on_the_next_write_and_said_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "tampering",
+    [
+        "DELETE FROM audit_head",
+        "UPDATE audit_head SET last_id = last_id - 1",
+        "UPDATE audit_head SET hash = 'f00'",
+        "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)",
+        "DELETE FROM audit_event",
+    ],
+)
+def test_a_head_not_ending_where_the_rows_end_refuses_writes(
+    tmp_path: Path, tampering: str
+) -> None:
     store = Store.create(tmp_path / "s.db")
     try:
         for number in range(3):
@@ -154,17 +207,20 @@ def test_a_removed_head_is_rebuilt_on_the_next_write_and_said_so(tmp_path: Path)
                 writer.audit("test.event", None, number=number)
         raw = sqlite3.connect(store.path)
         with raw:
-            raw.execute("DELETE FROM audit_head")
+            raw.execute(tampering)
         raw.close()
         queries = AuditQueries(store.reader())
-        assert queries.verify().problem == "head_missing"
-        with store.transaction("ana") as writer:
+        before = queries.verify()
+        assert not before.intact
+        with (
+            pytest.raises(StoreError, match="audit verify") as caught,
+            store.transaction("ana") as writer,
+        ):
+            writer.component_id(ProgrammeRef(key="new", name="Before the trail"), CORE)
             writer.audit("test.event", None, number=3)
-        assert queries.verify().intact
-        raw = sqlite3.connect(store.path)
-        actions = [r[0] for r in raw.execute("SELECT action FROM audit_event ORDER BY id")]
-        raw.close()
-        assert actions[-2:] == ["audit.head_recreated", "test.event"]
+        assert caught.value.kind == "damaged"
+        assert queries.verify() == before
+        assert not store.reader().has_programme("new")
     finally:
         store.close()
 

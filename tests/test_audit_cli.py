@@ -155,7 +155,7 @@ def test_swapped_contents_are_named_as_reordered(trail: tuple[Path, int]) -> Non
     )
     verdict = broken(store)
     assert (verdict["problem"], verdict["row"]["id"]) == ("reordered", a)
-    assert f"written after row {b}" in verdict["message"]
+    assert f"written as row {b}" in verdict["message"]
 
 
 def test_swapped_ids_are_named_as_reordered(trail: tuple[Path, int]) -> None:

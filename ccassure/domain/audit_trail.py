@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Problem = Literal[
-    "altered", "missing_before", "reordered", "head_missing", "missing_at_end", "head_mismatch"
+    "altered",
+    "missing_before",
+    "reordered",
+    "head_missing",
+    "missing_at_end",
+    "added_at_end",
+    "head_altered",
+    "head_mismatch",
 ]
 SHORT_VALUE = 120
 
@@ -92,6 +99,8 @@ class AuditVerdict:
         if self.problem is None:
             return f"The audit trail is intact: {self.count:,} rows, every hash matches."
         where = f"row {self.row.id} ({self.row.claim()})" if self.row else "the trail's head"
+        if self.row is None and self.problem == "missing_at_end":
+            where = "its end (no rows are left)"
         return f"The audit trail is broken at {where}: {self.explanation}"
 
     def to_data(self) -> dict[str, Any]:

@@ -1,15 +1,25 @@
 """The audit trail's hash chain: the one place that hashes, appends and checks its rows.
 
 Each row's hash is SHA-256 of the previous row's hash followed by the canonical JSON of the
-row's own fields (HASHED), so altering a row, removing one or changing their order breaks the
-chain at that row. The one-row table `audit_head` holds the count, last id and last hash,
-written in the same transaction as the rows, so that removing the *last* rows (which leaves an
-intact but shorter chain) is seen too, and appending never scans the trail.
+row's id and fields (HASHED), so altering a row, giving it another id, removing one or
+changing their order breaks the chain at that row. The one-row table `audit_head` holds the
+count, last id and last hash, written in the same transaction as the rows, so that removing
+the *last* rows (which leaves an intact but shorter chain) is seen too, and appending never
+scans the trail.
+
+A change is refused (StoreError, nothing written) when the head is missing or does not end
+where the rows end (last id and hash): the head is the only witness of rows removed at the
+end, so rebuilding or overwriting it would launder the tampering, and rows chained after an
+unexplained gap would prove nothing. The file stays exactly as found, for `audit verify` to
+name the break; restoring a backup (the tampered store is kept aside) mends it. Breaks in the
+middle of the trail, or a head whose count alone was edited, cannot be seen without reading
+or counting it all, so they do not stop changes; appending leaves them as they are (the count
+stays wrong by as many rows), and `audit verify` still names them.
 
 Limits: this makes changes made with plain SQL *evident*, not impossible. There is no secret
 in the computation (none could be kept from someone who holds the file), so anyone able to
-write the file can rewrite every row and the head consistently, or delete the whole trail and
-its head. Compare with a copy kept elsewhere (a backup, a review package) to catch that.
+write the file can rewrite every row and the head consistently, or replace the trail with an
+empty one. Compare with a copy kept elsewhere (a backup, a review package) to catch that.
 """
 
 from __future__ import annotations
@@ -17,18 +27,19 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from ccassure.domain.audit_changes import Change, as_json
 from ccassure.domain.audit_trail import Problem
+from ccassure.store.errors import StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-HASHED = (
+FIELDS = (
     "at",
     "actor",
     "action",
@@ -40,7 +51,8 @@ HASHED = (
     "new_value",
     "detail_json",
 )
-COLUMNS = ("id", *HASHED, "prev_hash", "hash")
+HASHED = ("id", *FIELDS)
+COLUMNS = (*HASHED, "prev_hash", "hash")
 GENESIS = ""
 
 
@@ -66,7 +78,7 @@ def canonical_row(row: Mapping[str, Any]) -> str:
 
 
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    """sha256(previous hash + canonical JSON of the row's hashed fields), as hex."""
+    """sha256(previous hash + canonical JSON of the row's id and fields), as hex."""
     return hashlib.sha256((prev_hash + canonical_row(row)).encode()).hexdigest()
 
 
@@ -90,13 +102,13 @@ class Break:
 def first_break(rows: Iterable[Mapping[str, Any]], head: Head | None) -> tuple[int, Break | None]:
     """Recompute the chain over rows in id order; the number of rows, and the first break."""
     previous: Mapping[str, Any] | None = None
+    after_head: tuple[int, Mapping[str, Any]] | None = None  # the first row the head omits
     position = -1
     iterator = iter(rows)
     for position, row in enumerate(iterator):
         prev = previous["hash"] if previous is not None else GENESIS
         if row_hash(row["prev_hash"], row) != row["hash"]:
-            why = "its contents do not match its hash: it was altered after it was written"
-            return position + 1, Break(position, row, "altered", why)
+            return position + 1, _bad_row(position, row, iterator)
         if row["prev_hash"] != prev:
             later = next((r for r in iterator if r["hash"] == row["prev_hash"]), None)
             if later is not None:
@@ -110,29 +122,62 @@ def first_break(rows: Iterable[Mapping[str, Any]], head: Head | None) -> tuple[i
                 "(or the row before it was altered and its hash recomputed)"
             )
             return position + 1, Break(position, row, "missing_before", why)
+        if after_head is None and head is not None and prev == head.hash:
+            after_head = (position, row)
         previous = row
     count = position + 1
-    last = previous["hash"] if previous is not None else GENESIS
+    return count, _head_break(count, previous, after_head, head)
+
+
+def _bad_row(position: int, row: Mapping[str, Any], later: Iterator[Mapping[str, Any]]) -> Break:
+    """A row whose hash does not match: moved here from a later id, or altered."""
+    for other in later:
+        if row_hash(row["prev_hash"], {**row, "id": other["id"]}) == row["hash"]:
+            why = (
+                f"the order was changed: it was written as row {other['id']}, which now "
+                "comes after it"
+            )
+            return Break(position, row, "reordered", why)
+    why = "its contents or its id do not match its hash: it was altered after it was written"
+    return Break(position, row, "altered", why)
+
+
+def _head_break(
+    count: int,
+    last: Mapping[str, Any] | None,
+    after_head: tuple[int, Mapping[str, Any]] | None,
+    head: Head | None,
+) -> Break | None:
+    """Whether a trail whose rows chain intact ends where its head says, and if not, why."""
     if head is None:
-        if count == 0:
-            return 0, None
-        why = "the trail's head (count and last hash) is missing, so removed last rows go unseen"
-        return count, Break(count, None, "head_missing", why)
+        why = (
+            "it is missing (it holds the count, last row and last hash, and is written with "
+            "every change): it was removed, and with it the record of where the trail ends"
+        )
+        return Break(count, None, "head_missing", why)
+    last_id, last_hash = (last["id"], last["hash"]) if last is not None else (0, GENESIS)
+    says = f"the head records {head.count} rows ending with row {head.last_id}"
+    rows = f"the rows chain intact, {count} of them ending with row {last_id}"
+    if head.hash == last_hash:
+        if head.count == count and head.last_id == last_id:
+            return None
+        why = f"the head was altered: {says}, but {rows}, and end with the head's hash"
+        return Break(count, None, "head_altered", why)
+    if after_head is not None:
+        position, row = after_head
+        why = (
+            f"it is not in the trail's head, which ends before it ({says}): it and any rows "
+            "after it were added with plain SQL, or the head was set back"
+        )
+        return Break(position, row, "added_at_end", why)
     if head.count > count:
-        gone = head.count - count
-        why = (
-            f"{gone} row(s) at the end are missing: the head records {head.count} rows "
-            f"ending with row {head.last_id}"
-        )
-        return count, Break(count, previous, "missing_at_end", why)
-    if head.count != count or head.hash != last:
-        why = (
-            f"the trail does not end where its head says (the head records {head.count} rows "
-            f"ending with row {head.last_id}; there are {count}): rows were removed at the "
-            "end and others added, or the head was altered"
-        )
-        return count, Break(count, previous, "head_mismatch", why)
-    return count, None
+        why = f"{head.count - count} row(s) at the end are missing: {says}"
+        return Break(count, last, "missing_at_end", why)
+    why = (
+        f"the head's hash is that of no row ({says}; {rows}): the head was altered, or the "
+        f"last row (row {last_id}) was rewritten and its hash recomputed"
+    )
+    return Break(count, None, "head_mismatch", why)
 
 
 def default_actor() -> str:
@@ -180,32 +225,44 @@ def _values(change: Change | None) -> dict[str, str | None]:
 
 
 _HEAD = "SELECT last_id, count, hash FROM audit_head WHERE id = 1"
+_LAST = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"
 _INSERT = f"INSERT INTO audit_event ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 def append(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Chain rows onto the trail and move its head, inside the caller's transaction."""
-    found = connection.exec_driver_sql(_HEAD).fetchone()
-    if found is None:  # the head was removed: rebuild it from the rows, and say so in the trail
-        last = connection.exec_driver_sql(
-            "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        total = connection.exec_driver_sql("SELECT COUNT(*) FROM audit_event").scalar() or 0
-        head = Head(int(last[0]), int(total), str(last[1])) if last else Head(0, 0, GENESIS)
-        if last is not None:
-            note = {**rows[0], "action": "audit.head_recreated", "entity": None}
-            note |= {"entity_key": None, "field": None} | _values(None)
-            rows = [note, *rows]
-    else:
-        head = Head(int(found[0]), int(found[1]), str(found[2]))
-    top = connection.exec_driver_sql("SELECT MAX(id) FROM audit_event").scalar()
-    next_id, prev, values = max(int(top or 0), head.last_id) + 1, head.hash, []
-    for offset, row in enumerate(rows):
-        digest = row_hash(prev, row)
-        values.append((next_id + offset, *(row[name] for name in HASHED), prev, digest))
+    """Chain rows onto the trail and move its head, inside the caller's transaction.
+
+    Raises StoreError (kind "damaged") when the head is missing or does not end where the
+    rows end: see the module's docstring."""
+    head = checked_head(connection)
+    prev, values = head.hash, []
+    for ident, row in enumerate(rows, start=head.last_id + 1):
+        digest = row_hash(prev, {**row, "id": ident})
+        values.append((ident, *(row[name] for name in FIELDS), prev, digest))
         prev = digest
     connection.exec_driver_sql(_INSERT, values)
     connection.exec_driver_sql(
-        "INSERT OR REPLACE INTO audit_head (id, last_id, count, hash) VALUES (1, ?, ?, ?)",
-        (next_id + len(rows) - 1, head.count + len(rows), prev),
+        "UPDATE audit_head SET last_id = ?, count = ?, hash = ? WHERE id = 1",
+        (head.last_id + len(rows), head.count + len(rows), prev),
+    )
+
+
+def checked_head(connection: Connection) -> Head:
+    """The head, when it ends where the rows end (two reads by key, not a scan)."""
+    found = connection.exec_driver_sql(_HEAD).fetchone()
+    last = connection.exec_driver_sql(_LAST).fetchone()
+    last_id, last_hash = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
+    if found is None:
+        problem = "its head is missing"
+    elif (int(found[0]), str(found[2])) != (last_id, last_hash):
+        problem = f"its head records row {found[0]} as the last, which is not the last row"
+        if int(found[0]) == last_id:
+            problem = f"its head's hash is not that of its last row, row {last_id}"
+    else:
+        return Head(last_id, int(found[1]), last_hash)
+    raise StoreError(
+        f"nothing was saved: the audit trail was changed outside ccassure ({problem}); run "
+        "`ccassure audit verify` to see where, then restore the store from a backup "
+        "(Tools → Backups, or `ccassure restore BACKUP`)",
+        "damaged",
     )

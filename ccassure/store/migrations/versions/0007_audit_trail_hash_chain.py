@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from ccassure.store.audit import COLUMNS, GENESIS, HASHED, row_hash
+from ccassure.store.audit import GENESIS, HASHED, row_hash
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -41,12 +41,12 @@ def upgrade() -> None:
 def _chain_existing_rows() -> None:
     """Events written before this revision join the chain in their id order."""
     connection = op.get_bind()
-    selected = ", ".join(COLUMNS[:-2])
+    selected = ", ".join(HASHED)
     rows = connection.exec_driver_sql(f"SELECT {selected} FROM audit_event ORDER BY id")
     prev, last_id, updates = GENESIS, 0, []
     for values in rows.fetchall():
-        row = dict(zip(COLUMNS[:-2], values, strict=True))
-        digest = row_hash(prev, {name: row[name] for name in HASHED})
+        row = dict(zip(HASHED, values, strict=True))
+        digest = row_hash(prev, row)
         updates.append((prev, digest, row["id"]))
         prev, last_id = digest, int(row["id"])
     if updates:
