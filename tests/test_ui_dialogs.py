@@ -188,8 +188,25 @@ def test_first_run_new_store_remembers_the_chosen_file(  # type: ignore[no-untyp
         "ccassure.ui.store_choice.QFileDialog.getSaveFileName",
         lambda *args, **kwargs: (str(chosen), ""),
     )
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ccassure.ui.store_unlock import NewStoreDialog
+
+    asked: list[bool] = []
+
+    def create_as_offered() -> None:  # the encryption question: accept what is offered
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, NewStoreDialog):
+            asked.append(dialog.encrypt.isChecked())
+            dialog.create_button.click()
+        else:
+            QTimer.singleShot(50, create_as_offered)
+
+    QTimer.singleShot(50, create_as_offered)
     result = ask_first_run(parent, paths, AppSettings(paths.data_dir))
     assert result is not None and result[1] == "mine.db"
+    assert len(asked) == 1  # asked once, before anything was created
     window = _open_in_window(qtbot, paths, result)
     try:
         assert AppSettings(paths.data_dir).store == chosen
