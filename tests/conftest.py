@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -125,3 +126,18 @@ def run_cli(*args: str, check: bool = False, **kwargs: object) -> subprocess.Com
     if check and result.returncode != 0:
         raise AssertionError(f"ccassure {' '.join(args)} failed: {result.stderr}")
     return result  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_on_the_main_thread_only() -> Iterator[None]:
+    """As the app does (ui/collector.py): the automatic collector could free Qt objects from a
+    task's thread, which crashes; each test's garbage is collected here instead."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()

@@ -248,3 +248,28 @@ def test_busy_changed_counts_up_and_back_to_zero(qtbot, runner: TaskRunner) -> N
     assert counts == [1, 2, 3, 2, 1, 0]
     assert runner.running == 0
     assert runner.wait(TIMEOUT)
+
+
+def test_garbage_is_collected_on_the_ui_thread_only(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    from ccassure.ui.collector import UiThreadCollector
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    owner = QObject()
+    was_enabled = gc.isenabled()
+    try:
+        UiThreadCollector(owner)
+        assert not gc.isenabled()  # never on a task's thread
+        for _ in range(gc.get_threshold()[0] + 10):
+            Cycle()
+        freed: list[int] = []
+        qtbot.waitUntil(lambda: bool(freed.append(UiThreadCollector.collect()) or sum(freed)))
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ccassure.services.paths import AppPaths, demo_store_path
+from ccassure.ui.collector import UiThreadCollector
 from ccassure.ui.errors import LOG_FILE, setup_log
 from ccassure.ui.main_window import MainWindow, Opener
 from ccassure.ui.settings import AppSettings
@@ -45,6 +46,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("ccassure")
     app.setApplicationDisplayName("ccassure")
+    UiThreadCollector(app)
     settings = AppSettings(paths.data_dir)
     window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE, paths=paths)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ccassure.domain.document import AssessmentDocument, Attachment
 from ccassure.domain.issue_log import (
@@ -321,8 +322,8 @@ class IssueLogPanel(QWidget):
 
     def _offer(self, filters: IssueFilter, facets: Facets) -> None:
         """Each facet's values with their counts; the chosen value stays chosen."""
-        if filters != self.wanted[0]:
-            return  # a newer filter's counts are on their way
+        if filters != self.wanted[0] or not all(isValid(c) for c in self.combos.values()):
+            return  # a newer filter's counts are on their way, or the panel has gone
         self.facets = facets
         for facet, combo in self.combos.items():
             entries = [(v, f"{self._label(facet, v)} ({n:,})") for v, n in facets.get(facet, ())]
