@@ -218,7 +218,7 @@ def test_a_head_not_ending_where_the_rows_end_refuses_writes(
         ):
             writer.component_id(ProgrammeRef(key="new", name="Before the trail"), CORE)
             writer.audit("test.event", None, number=3)
-        assert caught.value.kind == "damaged"
+        assert caught.value.kind == "tampered"
         assert queries.verify() == before
         assert not store.reader().has_programme("new")
     finally:

@@ -232,7 +232,7 @@ _INSERT = f"INSERT INTO audit_event ({', '.join(COLUMNS)}) VALUES ({', '.join('?
 def append(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Chain rows onto the trail and move its head, inside the caller's transaction.
 
-    Raises StoreError (kind "damaged") when the head is missing or does not end where the
+    Raises StoreError (kind "tampered") when the head is missing or does not end where the
     rows end: see the module's docstring."""
     head = checked_head(connection)
     prev, values = head.hash, []
@@ -264,5 +264,5 @@ def checked_head(connection: Connection) -> Head:
         f"nothing was saved: the audit trail was changed outside ccassure ({problem}); run "
         "`ccassure audit verify` to see where, then restore the store from a backup "
         "(Tools → Backups, or `ccassure restore BACKUP`)",
-        "damaged",
+        "tampered",
     )
