@@ -90,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("dest", type=Path, metavar="DEST")
     restore = command("restore", "replace the store with a backup (current one kept first)")
     restore.add_argument("src", type=Path, metavar="SRC")
-    command("self-test", "build a demo store in a temporary folder and check everything")
+    selftest = command("self-test", "build a demo store in a work folder and check everything")
+    selftest.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="keep the work folder (store, signed PDF) in a new folder here",
+    )
     for add in (
         parsers.add_encryption,
         parsers.add_identity,
@@ -128,7 +133,7 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     if name == "restore":
         return commands.restore(paths, args.src, keys)
     if name == "self-test":
-        return commands.self_test()
+        return commands.self_test(Path(args.data_dir) if args.data_dir else None)
     if name in ("sign", "verify"):
         from ccassure.cli.pdf import run as run_pdf
 

@@ -176,9 +176,9 @@ def restore(paths: AppPaths, source: Path, keys: KeyRequest) -> int:
     return EXIT_OK
 
 
-def self_test() -> int:
+def self_test(data_dir: Path | None) -> int:
     failed = 0
-    for result in run_self_test():
+    for result in run_self_test(data_dir):
         failed += not result.ok
         print(f"{'ok  ' if result.ok else 'FAIL'} {result.name}: {result.detail}")
     print("self-test passed" if not failed else f"self-test: {failed} check(s) failed")

@@ -1,9 +1,11 @@
-"""Self-test: builds a demo store in a temporary folder and checks the whole chain on it."""
+"""Self-test: builds a demo store in a work folder and checks the whole chain on it."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,9 +33,21 @@ def _run(name: str, step: Callable[[], str]) -> Check:
         return Check(name, False, f"{exc.__class__.__name__}: {exc}")
 
 
-def self_test(user_templates: Path | None = None) -> Iterator[Check]:
-    with tempfile.TemporaryDirectory(prefix="ccassure-self-test-") as folder:
+def work_folder(data_dir: Path | None) -> AbstractContextManager[str]:
+    """A new folder inside data_dir, kept afterwards for inspection; else a temporary one."""
+    if data_dir is None:
+        return tempfile.TemporaryDirectory(prefix="ccassure-self-test-")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return nullcontext(tempfile.mkdtemp(prefix="self-test-", dir=data_dir))
+
+
+def self_test(data_dir: Path | None = None) -> Iterator[Check]:
+    """Every check in turn; with data_dir the work folder (store, signed PDF) is kept there."""
+    with work_folder(data_dir) as folder:
         base = Path(folder)
+        yield Check("work folder", True, f"{base}{'' if data_dir else ' (removed afterwards)'}")
+        yield _run("resources", _resources)
+        yield _run("keyring backend", _keyring)
         paths = AppPaths(base, base / "self-test.db")
         context = build_context(paths, mode="create")
         try:
@@ -61,6 +75,35 @@ def self_test(user_templates: Path | None = None) -> Iterator[Check]:
             or f"{sum(report.counts.values())} rows, schema {report.revision}",
         )
         yield _run("encrypted store", partial(_encrypted_copy, paths.store, base))
+
+
+def _resources() -> str:
+    """Templates, fonts, icons and migrations are where the running program expects them."""
+    from ccassure.store.engine import MIGRATIONS, script_revisions
+
+    root = builtin_resources()
+    wanted = {
+        "templates": sorted((root / "templates").glob("*.toml")),
+        "fonts": sorted((root / "fonts").glob("*.ttf")),
+        "icons": sorted((root / "icons").glob("*.svg")),
+        "migrations": sorted((MIGRATIONS / "versions").glob("*.py")),
+    }
+    missing = [name for name, found in wanted.items() if not found]
+    if missing:
+        raise AssertionError(f"none found under {root}: {', '.join(missing)}")
+    if len(wanted["migrations"]) != len(script_revisions()):
+        raise AssertionError(f"migration scripts unreadable in {MIGRATIONS}")
+    frozen = " (frozen build)" if getattr(sys, "frozen", False) else ""
+    counts = ", ".join(f"{len(found)} {name}" for name, found in wanted.items())
+    return f"{counts} under {root}{frozen}; migrations in {MIGRATIONS}"
+
+
+def _keyring() -> str:
+    """Which OS keyring the program reaches (reported, not required: passphrases work without)."""
+    from ccassure.credentials import backend
+
+    found = backend()
+    return f"{found.name} (usable)" if found.usable else f"{found.name} (not used: {found.reason})"
 
 
 def _encrypted_copy(store: Path, folder: Path) -> str:

@@ -1,0 +1,210 @@
+"""Builds the Debian package from the frozen one-folder build (dpkg-deb, no debhelper)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+APP_ID = "uk.police.ccassure"
+PACKAGE = "ccassure"
+PREFIX = Path("opt/ccassure")
+HERE = Path(__file__).resolve().parent
+SIZE_TARGET_MB = 150
+# Build tools in the build venv, not part of what is shipped.
+NOT_SHIPPED = {"pip", "setuptools", "pyinstaller", "pyinstaller-hooks-contrib", "altgraph"}
+LICENCE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.IGNORECASE)
+
+
+def is_elf(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"\x7fELF"
+
+
+def system_libraries(folder: Path) -> tuple[set[Path], set[str]]:
+    """Shared libraries the frozen build loads from the system, and any that are missing."""
+    internal = folder / "_internal"
+    env = dict(os.environ, LD_LIBRARY_PATH=f"{internal}:{internal / 'PySide6/Qt/lib'}")
+    found: set[Path] = set()
+    missing: set[str] = set()
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file() or not is_elf(path):
+            continue
+        out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
+        for line in out.stdout.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            target = where.split(" (")[0].strip()
+            if target == "not found":
+                missing.add(name)
+            elif target.startswith("/") and not Path(target).resolve().is_relative_to(folder):
+                found.add(Path(target))
+    return found, missing
+
+
+def _owner(path: Path) -> str | None:
+    """The Debian package that installed a library (merged /usr: try both spellings)."""
+    text = str(path)
+    alternate = text.removeprefix("/usr") if text.startswith("/usr/") else "/usr" + text
+    for candidate in (text, alternate, str(path.resolve())):
+        out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if out.returncode == 0:
+            return out.stdout.split(":")[0].strip()
+    return None
+
+
+def depends(libraries: set[Path]) -> str:
+    packages = {owner for lib in libraries if (owner := _owner(lib))}
+    glibc = subprocess.run(["ldd", "--version"], capture_output=True, text=True).stdout
+    version = re.search(r"(\d+\.\d+)\s*$", glibc.splitlines()[0])
+    entries = []
+    for name in sorted(packages):
+        if name == "libc6" and version:
+            entries.append(f"libc6 (>= {version.group(1)})")
+        else:
+            entries.append(name)
+    return ", ".join(entries)
+
+
+def _normalise_modes(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_symlink():
+            continue
+        executable = path.is_dir() or path.stat().st_mode & 0o111
+        path.chmod(0o755 if executable else 0o644)
+
+
+def _third_party_licences(target: Path) -> int:
+    """Licence texts shipped by every library in the build venv that the app bundles."""
+    count = 0
+    for dist in metadata.distributions():
+        name = (dist.metadata["Name"] or "").lower()
+        if not name or name in NOT_SHIPPED or name == PACKAGE:
+            continue
+        for file in dist.files or []:
+            if LICENCE_FILE.search(file.name):
+                source = Path(str(dist.locate_file(file)))
+                if source.is_file():
+                    dest = target / name / file.name
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, dest)
+                    count += 1
+    return count
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def stage(frozen: Path, icons: Path, root: Path, version: str) -> str:
+    """Lay out the package's files under root; return the Depends line."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(frozen, root / PREFIX, symlinks=True)
+    (root / "usr/bin").mkdir(parents=True)
+    (root / "usr/bin" / PACKAGE).symlink_to(Path("/") / PREFIX / PACKAGE)
+    share = root / "usr/share"
+    shutil.copytree(icons / "hicolor", share / "icons/hicolor")
+    (share / "applications").mkdir(parents=True)
+    shutil.copyfile(HERE / f"{APP_ID}.desktop", share / f"applications/{APP_ID}.desktop")
+    (share / "metainfo").mkdir(parents=True)
+    info = (HERE / f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    info = info.replace("@VERSION@", version).replace("@DATE@", today)
+    (share / f"metainfo/{APP_ID}.metainfo.xml").write_text(info, encoding="utf-8")
+    doc = share / "doc" / PACKAGE
+    doc.mkdir(parents=True)
+    shutil.copyfile(HERE / "copyright", doc / "copyright")
+    licences = _third_party_licences(doc / "third-party")
+    print(f"{licences} licence files from the bundled libraries")
+    libraries, missing = system_libraries(root / PREFIX)
+    if missing:
+        print(f"warning: not found on this machine: {', '.join(sorted(missing))}")
+    return depends(libraries)
+
+
+def control(root: Path, version: str, depends_line: str) -> None:
+    debian = root / "DEBIAN"
+    debian.mkdir()
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    installed_kib = (folder_bytes(root) + 1023) // 1024
+    (debian / "control").write_text(
+        f"Package: {PACKAGE}\n"
+        f"Version: {version}\n"
+        f"Architecture: {arch}\n"
+        "Maintainer: C&C Replacement Programme Assurance <ccassure@invalid>\n"
+        f"Installed-Size: {installed_kib}\n"
+        f"Depends: {depends_line}\n"
+        "Section: misc\n"
+        "Priority: optional\n"
+        "Description: compliance assurance for a police technology programme\n"
+        " DPIAs, EIAs, accessibility and assistive-technology test results and supplier\n"
+        " environmental evidence, taken through review and sign-off, with signed reports.\n"
+        " Works offline; built for the keyboard and screen readers.\n",
+        encoding="utf-8",
+    )
+    sums = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink() and "DEBIAN" not in path.parts:
+            digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+            sums.append(f"{digest}  {path.relative_to(root)}\n")
+    (debian / "md5sums").write_text("".join(sums), encoding="utf-8")
+    shutil.copy(HERE / "postrm", debian / "postrm")
+
+
+def validate(root: Path) -> None:
+    desktop = root / f"usr/share/applications/{APP_ID}.desktop"
+    subprocess.run(["desktop-file-validate", str(desktop)], check=True)
+    print(f"desktop-file-validate: {desktop.name} accepted")
+    if shutil.which("appstreamcli"):
+        info = root / f"usr/share/metainfo/{APP_ID}.metainfo.xml"
+        subprocess.run(["appstreamcli", "validate", "--no-net", str(info)], check=True)
+
+
+def build_deb(frozen: Path, icons: Path, out: Path, version: str) -> Path:
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    root = out / "deb-root"
+    depends_line = stage(frozen, icons, root, version)
+    control(root, version, depends_line)
+    _normalise_modes(root)
+    validate(root)
+    deb = out / f"{PACKAGE}_{version}_{arch}.deb"
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)], check=True
+    )
+    return deb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("frozen", type=Path, help="the one-folder build (build/dist/ccassure)")
+    parser.add_argument("icons", type=Path, help="icons made by installer/make_icons.py")
+    parser.add_argument("out", type=Path, help="folder for the .deb and sizes.json")
+    parser.add_argument("--version", help="package version (default: ccassure's own)")
+    args = parser.parse_args()
+    from ccassure import __version__
+
+    deb = build_deb(args.frozen.resolve(), args.icons, args.out, args.version or __version__)
+    sizes = {"one_folder_bytes": folder_bytes(args.frozen), "deb_bytes": deb.stat().st_size}
+    sizes_mb = {k.replace("bytes", "mb"): round(v / 1e6, 1) for k, v in sizes.items()}
+    (args.out / "sizes.json").write_text(json.dumps(sizes | sizes_mb, indent=2) + "\n")
+    print(f"{deb}: {sizes_mb['deb_mb']} MB; one-folder build {sizes_mb['one_folder_mb']} MB")
+    if sizes_mb["one_folder_mb"] >= SIZE_TARGET_MB:
+        print(f"build: the one-folder build is over the {SIZE_TARGET_MB} MB target")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
