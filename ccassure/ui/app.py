@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ccassure.services.paths import AppPaths, demo_store_path
+from ccassure.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from ccassure.ui.collector import UiThreadCollector
 from ccassure.ui.errors import LOG_FILE, setup_log
 from ccassure.ui.main_window import MainWindow, Opener
@@ -46,6 +47,8 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("ccassure")
     app.setApplicationDisplayName("ccassure")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland docks match the window to the .desktop
+    app.setWindowIcon(app_icon())
     UiThreadCollector(app)
     settings = AppSettings(paths.data_dir)
     window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE, paths=paths)
