@@ -247,3 +247,14 @@ def test_uninstaller_leaves_the_users_data_and_foreign_files_alone() -> None:
     recursive = re.findall(r'RMDir /r "([^"]+)"', code)
     assert recursive and set(recursive) == {"$INSTDIR\\_internal"}
     assert 'RMDir "$INSTDIR"' in code, "the folder goes only if nothing else is in it"
+
+
+def test_build_script_passes_every_define_the_installer_requires() -> None:
+    build = (SCRIPT.parent / "build.ps1").read_text(encoding="utf-8")
+    passed = set(re.findall(r'"-D(\w+)=', build))
+    required = set(re.findall(r"^!ifndef (\w+)\n\s*!error", SCRIPT.read_text(), re.MULTILINE))
+    derived = {"VERSION_PATCH"}  # parsed from VERSION by the script itself
+    assert required - derived == {"DIST", "VERSION", "ICON"}
+    assert required - derived | {"OUT"} <= passed
+    assert "& $MakeNsis -WX" in build
+    assert "self-test" in build and "UNTESTED ON WINDOWS" in build
