@@ -100,7 +100,7 @@ def main() -> int:
     )
     parser.add_argument("--no-window", action="store_true", help="skip the window check")
     args = parser.parse_args()
-    exe = shutil.which(args.exe) or args.exe
+    exe = str(Path(shutil.which(args.exe) or args.exe).absolute())
     root = (args.root or Path(exe).resolve().parent).resolve()
     with tempfile.TemporaryDirectory(prefix="ccassure-smoke-") as folder:
         work = Path(folder)

@@ -6,13 +6,14 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ccassure.domain.document import without_identity
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 KINDS = {"dpia", "eia", "accessibility", "environmental"}
 
@@ -278,11 +279,30 @@ def test_store_from_url_and_environment(store: Path, tmp_path: Path) -> None:
     one_line_error(run_cli("--store", str(tmp_path / "none.db"), "list"), "ccassure init")
 
 
-def test_self_test_passes(tmp_path: Path) -> None:
-    result = run_cli("--data-dir", str(tmp_path), "self-test")
+def test_self_test_passes_and_keeps_its_work_in_the_data_dir(tmp_path: Path) -> None:
+    """The installer's smoke test runs `self-test --data-dir TMP` on the frozen build."""
+    data_dir = tmp_path / "smoke"
+    result = run_cli("self-test", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout and "FAIL" not in result.stdout
     assert "ok   signed PDF report" in result.stdout and "1 signature" in result.stdout
+    (work,) = data_dir.iterdir()
+    assert f"ok   work folder: {work}\n" in result.stdout
+    pdfsig = subprocess.run(["pdfsig", str(work / "self-test.pdf")], capture_output=True, text=True)
+    assert "Signature is Valid" in pdfsig.stdout
+    assert "ok   keyring backend: keyring.backends." in result.stdout
+    resources = ROOT / "resources"
+    assert f"4 templates, 2 fonts, 1 icons, 7 migrations under {resources}" in result.stdout
+
+
+def test_self_test_without_a_data_dir_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    result = run_cli("self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(removed afterwards)" in result.stdout
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_backup_of_a_damaged_store_is_refused(store: Path, tmp_path: Path) -> None:
