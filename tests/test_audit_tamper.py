@@ -179,3 +179,21 @@ def test_verify_and_refusal_on_an_encrypted_store(
     code, found = verdict(path)
     assert code == 1 and found["problem"] == "missing_at_end"
     refused(path, "new-version", "1")
+
+
+def test_check_names_a_broken_trail_and_restore_refuses_the_backup(
+    store: Path, tmp_path: Path
+) -> None:
+    """A backup whose trail was edited would be restored and then refuse every change: it is
+    refused before anything is replaced, and `check` reports the break."""
+    backup = tmp_path / "backup.db"
+    assert ccassure(store, "backup", str(backup)).returncode == 0
+    tamper(backup, "UPDATE audit_event SET actor = 'someone else' WHERE id = 3")
+    checked = run_cli("--store", str(backup), "check")
+    assert checked.returncode == 2 and "The audit trail is broken at row 3" in checked.stderr
+    before = file_digest(store)
+    result = ccassure(store, "restore", str(backup))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot restore from" in result.stderr and "audit trail is broken" in result.stderr
+    assert file_digest(store) == before
+    assert ccassure(store, "check").returncode == 0

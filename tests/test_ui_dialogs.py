@@ -245,6 +245,15 @@ def test_disk_full_gets_its_own_advice(parent: QWidget, tmp_path: Path) -> None:
     assert accessible_name(box).strip()
 
 
+def test_a_tampered_audit_trail_gets_its_own_advice(parent: QWidget, tmp_path: Path) -> None:
+    error = StoreError("nothing was saved: the audit trail was changed", kind="tampered")
+    box = show_error(parent, error, tmp_path / "ccassure.log")
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.text() == "The audit trail was changed outside ccassure"
+    assert "restore the store from a backup" in box.informativeText()
+    assert "nothing was saved" in box.informativeText()
+
+
 def test_unexpected_error_says_something_went_wrong_and_where_the_log_is(
     parent: QWidget, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

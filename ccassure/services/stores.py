@@ -10,6 +10,7 @@ from ccassure.domain.conformity import problems
 from ccassure.domain.document import content_hash
 from ccassure.domain.templates import TemplateSet
 from ccassure.services.errors import ServiceError
+from ccassure.store.audit_queries import AuditQueries
 from ccassure.store.cipher import StoreKey
 from ccassure.store.errors import StoreError
 from ccassure.store.file_lock import alone_with
@@ -57,7 +58,7 @@ def open_or_create(path: Path, key: StoreKey | None = None) -> Store:
 
 
 def check_store(path: Path, templates: TemplateSet, key: StoreKey | None = None) -> CheckReport:
-    """Read-only: file identity, schema, SQLite integrity, seals and template fit."""
+    """Read-only: file identity, schema, SQLite integrity, seals, template fit, audit trail."""
     info = inspect_store(path, key)
     key = key if info.encrypted else None
     found = list(integrity_problems(path, key))
@@ -98,6 +99,9 @@ def check_store(path: Path, templates: TemplateSet, key: StoreKey | None = None)
                 assert document is not None
                 found.extend(f"assessment {summary.id}: {p}" for p in problems(template, document))
         counts = reader.table_counts()
+        trail = AuditQueries(reader).verify()
+        if not trail.intact:
+            found.append(trail.message())
     finally:
         store.close()
     return CheckReport(path, info.revision, counts, tuple(found), tuple(notes))

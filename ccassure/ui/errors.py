@@ -37,6 +37,11 @@ ADVICE = {
         "Free some disk space, then try again. Your last change was not saved; "
         "everything before it is safe.",
     ),
+    "tampered": (
+        "The audit trail was changed outside ccassure",
+        "Nothing was saved. Check the trail (Audit trail… → Verify trail) to see where it "
+        "was changed, then restore the store from a backup (Tools → Backups).",
+    ),
     "keyring": (
         "The keyring is not available",
         "Your signing keys live in the system keyring, which is locked or not running. "
