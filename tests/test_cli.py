@@ -373,3 +373,17 @@ def test_restore_refuses_a_store_in_use(store: Path, tmp_path: Path) -> None:
     db = sqlite3.connect(store)
     assert db.execute("SELECT summary FROM assessment WHERE id = 1").fetchone()[0] == "IN-FLIGHT"
     db.close()
+
+
+def test_check_of_an_older_schema_says_it_will_be_upgraded_not_that_it_is_empty(
+    tmp_path: Path,
+) -> None:
+    from ccassure.store.engine import create_store
+
+    path = tmp_path / "old.db"
+    create_store(path, revision="0006").dispose()
+    result = run_cli("--store", str(path), "check")
+    assert result.returncode == 0, result.stderr
+    assert "schema 0006 is older than" in result.stdout
+    assert f"ok: {path} passes (schema 0006)" in result.stdout
+    assert "0 assessment versions" not in result.stdout
