@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,27 @@ def test_build_script_passes_every_define_the_installer_requires() -> None:
     assert required - derived | {"OUT"} <= passed
     assert "& $MakeNsis -WX" in build
     assert "self-test" in build and "UNTESTED ON WINDOWS" in build
+
+
+def test_build_script_makes_the_icon_where_it_then_looks_for_it(tmp_path: Path) -> None:
+    """build.ps1's make_icons call (its arguments as written there) writes the .ico it uses."""
+    build = (SCRIPT.parent / "build.ps1").read_text(encoding="utf-8")
+    call = re.search(r"installer\\make_icons\.py ([^ }]+) ([^ }]+) \}", build)
+    assert call, "build.ps1 must pass make_icons.py the SVG master and the output folder"
+    icon = re.search(r'\$Icon = Join-Path \$Root "([^"]+)"', build)
+    assert icon is not None
+    root = SCRIPT.parent.parent.parent
+    svg, out = (Path(part.replace("\\", "/")) for part in call.groups())
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "installer" / "make_icons.py"),
+            str(root / svg),
+            str(tmp_path / out),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / icon.group(1).replace("\\", "/")).is_file()
