@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -74,12 +75,44 @@ def depends(libraries: set[Path]) -> str:
     return ", ".join(entries)
 
 
+def is_shared_library(path: Path) -> bool:
+    return path.name.endswith(".so") or ".so." in path.name
+
+
 def _normalise_modes(root: Path) -> None:
+    """Folders and programs 0755; everything else, shared libraries included, 0644."""
     for path in root.rglob("*"):
         if path.is_symlink():
             continue
-        executable = path.is_dir() or path.stat().st_mode & 0o111
-        path.chmod(0o755 if executable else 0o644)
+        program = path.stat().st_mode & 0o111 and not is_shared_library(path)
+        path.chmod(0o755 if path.is_dir() or program else 0o644)
+
+
+def _gzip(data: bytes, target: Path) -> None:
+    """Compressed as Debian wants its documentation: best compression, no name or time."""
+    with target.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
+        packed.write(data)
+
+
+def _manual_page(program: Path, target: Path) -> bool:
+    """ccassure(1) from the program's own --help and --version (help2man), if installed."""
+    if not shutil.which("help2man"):
+        print("note: help2man is not installed; the package has no manual page")
+        return False
+    page = subprocess.run(
+        [
+            "help2man",
+            "--no-info",
+            "--section=1",
+            "--name=compliance assurance for a police technology programme",
+            str(program),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    target.parent.mkdir(parents=True)
+    _gzip(page, target)
+    return True
 
 
 def _field(dist: metadata.Distribution, key: str) -> str:
@@ -137,6 +170,8 @@ def stage(frozen: Path, icons: Path, root: Path, version: str) -> str:
     doc = share / "doc" / PACKAGE
     doc.mkdir(parents=True)
     shutil.copyfile(HERE / "copyright", doc / "copyright")
+    _gzip((HERE / "changelog").read_bytes(), doc / "changelog.gz")
+    _manual_page(root / PREFIX / PACKAGE, share / "man/man1" / f"{PACKAGE}.1.gz")
     licences = _third_party_licences(doc / "third-party")
     print(f"{licences} licence files from the bundled libraries")
     libraries, missing = system_libraries(root / PREFIX)
