@@ -100,7 +100,7 @@ def log(context: Context) -> tuple[int, list[Issue], dict[str, str]]:
     draft = service.document(service.create("accessibility", "Exports", PROGRAMME, CORE))
     attachments = [Attachment.of(name, "image/png", name.encode()) for name in SHOT_NAMES]
     issues = hostile_issues([a.sha256 for a in attachments])
-    document = draft.model_copy(update={"issues": tuple(issues), "attachments": attachments})
+    document = draft.model_copy(update={"issues": tuple(issues), "attachments": tuple(attachments)})
     assessment_id = service.add_document(document, str(uuid.uuid4()), 1)
     return assessment_id, issues, {a.sha256: a.name for a in attachments}
 
