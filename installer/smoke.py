@@ -46,6 +46,17 @@ def check_self_test(exe: str, root: Path, work: Path, env: dict[str, str]) -> Pa
     return Path(folder.group(1)) / "self-test.pdf"
 
 
+QT_MODULES = ["QtCore", "QtGui", "QtWidgets"]
+
+
+def check_qt_modules(root: Path) -> None:
+    """Only the Qt modules the app imports are bundled (PySide6-Essentials, no add-ons)."""
+    found = sorted(p.name.split(".")[0] for p in (root / "_internal" / "PySide6").glob("Qt*.so"))
+    if found != QT_MODULES:
+        raise SystemExit(f"smoke: bundled Qt modules are {found}, expected {QT_MODULES}")
+    print(f"ok   Qt modules bundled: {', '.join(found)}")
+
+
 def check_pdf(pdf: Path, env: dict[str, str]) -> None:
     """The frozen build's signed report, read by poppler rather than by the program itself."""
     if not shutil.which("pdfsig"):
@@ -106,6 +117,7 @@ def main() -> int:
         work = Path(folder)
         env = _clean_env(work)
         print(_run([exe, "--version"], work, env, 60), end="")
+        check_qt_modules(root)
         check_pdf(check_self_test(exe, root, work, env), env)
         if not args.no_window:
             check_window(exe, work, env)
