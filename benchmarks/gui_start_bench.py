@@ -10,6 +10,7 @@ its first paint.
 Prints one JSON object.
 
     python benchmarks/gui_start_bench.py [--issues 100000] [--repeat 5] [--platform offscreen]
+        [--exe build/dist/ccassure/ccassure]     # the frozen build (installer/) instead
 
 Under X: Xvfb :55 -screen 0 1366x768x24 &  DISPLAY=:55 python ... --platform xcb
 """
@@ -67,11 +68,10 @@ def environment(platform: str, bench_file: Path | None = None) -> dict[str, str]
     return env
 
 
-def ccassure(store: Path, data_dir: Path, *args: str) -> list[str]:
+def ccassure(store: Path, data_dir: Path, *args: str, exe: str | None = None) -> list[str]:
+    program = [exe] if exe else [sys.executable, "-m", "ccassure.cli"]
     return [
-        sys.executable,
-        "-m",
-        "ccassure.cli",
+        *program,
         "--store",
         str(store),
         "--data-dir",
@@ -111,12 +111,14 @@ def main() -> None:
         default=os.environ.get("QT_QPA_PLATFORM") or "offscreen",
         help="Qt platform plugin (default: $QT_QPA_PLATFORM, else offscreen; xcb under X)",
     )
+    parser.add_argument("--exe", help="a frozen or installed ccassure to start instead")
     args = parser.parse_args()
+    exe = str(Path(args.exe).absolute()) if args.exe else None
     with tempfile.TemporaryDirectory(prefix="ccassure-gui-bench-") as folder:
         base = Path(folder)
         store, data_dir, marks = base / "demo.db", base / "data", base / "marks.txt"
         subprocess.run(
-            ccassure(store, data_dir, "demo", "--scale", str(args.issues)),
+            ccassure(store, data_dir, "demo", "--scale", str(args.issues), exe=exe),
             check=True,
             capture_output=True,
             env=environment(args.platform),
@@ -124,7 +126,9 @@ def main() -> None:
         paints, dashboards, floors = [], [], []
         for _ in range(args.repeat):
             paint, dashboard = run_marked(
-                ccassure(store, data_dir, "gui"), environment(args.platform, marks), marks
+                ccassure(store, data_dir, "gui", exe=exe),
+                environment(args.platform, marks),
+                marks,
             )
             paints.append(paint)
             dashboards.append(dashboard)
@@ -142,6 +146,7 @@ def main() -> None:
         result["dashboard_vs_floor"] = round(statistics.median(dashboards) / floor_s, 2)
         result["issues"] = args.issues
         result["platform"] = args.platform
+        result["program"] = exe or "python -m ccassure.cli"
         result["repeat"] = args.repeat
         print(json.dumps(result, indent=2))
 
