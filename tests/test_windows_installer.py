@@ -6,7 +6,8 @@ import re
 import shutil
 import struct
 import subprocess
-from pathlib import Path
+import sys
+from pathlib import Path, PureWindowsPath
 
 import pytest
 from PIL import Image
@@ -258,3 +259,28 @@ def test_build_script_passes_every_define_the_installer_requires() -> None:
     assert required - derived | {"OUT"} <= passed
     assert "& $MakeNsis -WX" in build
     assert "self-test" in build and "UNTESTED ON WINDOWS" in build
+
+
+def test_build_script_renders_the_icon_it_then_packs(tmp_path: Path) -> None:
+    """build.ps1 runs make_icons.py with the arguments it needs, from the repository root,
+    and the .ico lands where the script and the spec then look for it."""
+    build = (SCRIPT.parent / "build.ps1").read_text(encoding="utf-8")
+    call = re.search(r"installer\\make_icons\.py([^}]*)\}", build)
+    assert call is not None
+    args = [Path(*PureWindowsPath(arg).parts) for arg in call.group(1).split()]
+    master = Path("resources/icons/ccassure.svg")
+    (tmp_path / master).parent.mkdir(parents=True)
+    shutil.copyfile(SCRIPT.parents[2] / master, tmp_path / master)
+    script = SCRIPT.parents[1] / "make_icons.py"
+    result = subprocess.run(
+        [sys.executable, str(script), *map(str, args)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '$Icon = Join-Path $Root "build\\icons\\ccassure.ico"' in build
+    assert (tmp_path / "build" / "icons" / "ccassure.ico").is_file()
+    spec = (SCRIPT.parents[1] / "ccassure.spec").read_text(encoding="utf-8")
+    assert 'ICONS = ROOT / "build" / "icons"' in spec

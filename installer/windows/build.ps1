@@ -30,7 +30,7 @@ Invoke-Checked "update pip" { & $Python -m pip install --upgrade pip }
 Invoke-Checked "install ccassure and its build tools" { & $Python -m pip install ".[build]" }
 $Version = (& $Python -c "import ccassure; print(ccassure.__version__)").Trim()
 
-Invoke-Checked "generate the icons" { & $Python installer\make_icons.py }
+Invoke-Checked "generate the icons" { & $Python installer\make_icons.py resources\icons\ccassure.svg build\icons }
 $Icon = Join-Path $Root "build\icons\ccassure.ico"
 if (-not (Test-Path $Icon)) { throw "installer\make_icons.py did not write $Icon" }
 
