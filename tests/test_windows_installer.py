@@ -284,3 +284,28 @@ def test_build_script_renders_the_icon_it_then_packs(tmp_path: Path) -> None:
     assert (tmp_path / "build" / "icons" / "ccassure.ico").is_file()
     spec = (SCRIPT.parents[1] / "ccassure.spec").read_text(encoding="utf-8")
     assert 'ICONS = ROOT / "build" / "icons"' in spec
+
+
+def section_body(name: str) -> list[str]:
+    code = script_code()
+    start = next(i for i, line in enumerate(code) if line.startswith(f'Section "{name}"'))
+    return code[start : code.index("SectionEnd", start)]
+
+
+@pytest.mark.parametrize("section", ["ccassure", "Uninstall"])
+def test_a_running_app_is_found_before_anything_is_removed(section: str) -> None:
+    """Deleting _internal first and then finding a locked DLL left a half-removed program."""
+    body = section_body(section)
+    check = next(
+        i for i, line in enumerate(body) if line.startswith("!insertmacro STOP_IF_RUNNING")
+    )
+    removal = next(i for i, line in enumerate(body) if line.startswith("RMDir /r"))
+    assert check < removal
+    code = script_code()
+    macro = code[code.index("!macro STOP_IF_RUNNING AGAIN") :]
+    macro = macro[: macro.index("!macroend")]
+    for exe in ("ccassure.exe", "ccassure-gui.exe"):
+        assert any(exe in line and "STOP_IF_LOCKED" in line for line in macro), exe
+    locked = code[code.index("!macro STOP_IF_LOCKED FILE AGAIN") :]
+    locked = locked[: locked.index("!macroend")]
+    assert 'FileOpen $0 "${FILE}" a' in locked and "Abort" in locked
