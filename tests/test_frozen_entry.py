@@ -55,3 +55,35 @@ def test_the_entry_point_restores_the_path_before_anything_else_is_imported() ->
     source = (ROOT / "installer" / "ccassure_main.py").read_text(encoding="utf-8")
     body = source[source.index('if __name__ == "__main__":') :]
     assert body.index("restore_library_path(os.environ") < body.index("from ccassure.cli import")
+
+
+def load_gui() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "ccassure_gui", ROOT / "installer" / "ccassure_gui.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--demo"],
+        ["--data-dir", "D:\\ccassure data", "--demo"],
+        ["--store=C:\\stores\\team.db"],
+        ["--store", "team.db", "--data-dir", "D"],
+    ],
+)
+def test_the_windowed_twin_accepts_the_global_options(argv: list[str]) -> None:
+    from ccassure.cli import build_parser
+
+    args = build_parser().parse_args(load_gui().gui_command(argv))
+    assert args.command == "gui"
+    assert args.demo == ("--demo" in argv)
+    for option, name in (("--data-dir", "data_dir"), ("--store", "store")):
+        given = [a for i, a in enumerate(argv) if i and argv[i - 1] == option]
+        given += [a.split("=", 1)[1] for a in argv if a.startswith(f"{option}=")]
+        assert getattr(args, name) == (given[0] if given else None)
