@@ -2,9 +2,24 @@
 
 import sys
 
-sys.dont_write_bytecode = True
+GLOBAL_OPTIONS = ("--store", "--data-dir")  # ccassure's options that come before the command
 
-from ccassure.cli import main  # noqa: E402
+
+def gui_command(argv: list[str]) -> list[str]:
+    """`ccassure-gui --data-dir D --demo` as `ccassure --data-dir D gui --demo`: argparse takes
+    the global options only before the command (a windowed program shows no usage error)."""
+    leading: list[str] = []
+    rest = list(argv)
+    while rest and rest[0].split("=", 1)[0] in GLOBAL_OPTIONS:
+        option = rest.pop(0)
+        leading.append(option)
+        if "=" not in option and rest:
+            leading.append(rest.pop(0))
+    return [*leading, "gui", *rest]
+
 
 if __name__ == "__main__":
-    sys.exit(main(["gui", *sys.argv[1:]]))
+    sys.dont_write_bytecode = True
+    from ccassure.cli import main
+
+    sys.exit(main(gui_command(sys.argv[1:])))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import pytest
 from PIL import Image
@@ -262,25 +261,51 @@ def test_build_script_passes_every_define_the_installer_requires() -> None:
     assert "self-test" in build and "UNTESTED ON WINDOWS" in build
 
 
-def test_build_script_makes_the_icon_where_it_then_looks_for_it(tmp_path: Path) -> None:
-    """build.ps1's make_icons call (its arguments as written there) writes the .ico it uses."""
+def test_build_script_renders_the_icon_it_then_packs(tmp_path: Path) -> None:
+    """build.ps1 runs make_icons.py with the arguments it needs, from the repository root,
+    and the .ico lands where the script and the spec then look for it."""
     build = (SCRIPT.parent / "build.ps1").read_text(encoding="utf-8")
-    call = re.search(r"installer\\make_icons\.py ([^ }]+) ([^ }]+) \}", build)
-    assert call, "build.ps1 must pass make_icons.py the SVG master and the output folder"
-    icon = re.search(r'\$Icon = Join-Path \$Root "([^"]+)"', build)
-    assert icon is not None
-    root = SCRIPT.parent.parent.parent
-    svg, out = (Path(part.replace("\\", "/")) for part in call.groups())
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(root / "installer" / "make_icons.py"),
-            str(root / svg),
-            str(tmp_path / out),
-        ],
+    call = re.search(r"installer\\make_icons\.py([^}]*)\}", build)
+    assert call is not None
+    args = [Path(*PureWindowsPath(arg).parts) for arg in call.group(1).split()]
+    master = Path("resources/icons/ccassure.svg")
+    (tmp_path / master).parent.mkdir(parents=True)
+    shutil.copyfile(SCRIPT.parents[2] / master, tmp_path / master)
+    script = SCRIPT.parents[1] / "make_icons.py"
+    result = subprocess.run(
+        [sys.executable, str(script), *map(str, args)],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
     )
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / icon.group(1).replace("\\", "/")).is_file()
+    assert result.returncode == 0, result.stderr
+    assert '$Icon = Join-Path $Root "build\\icons\\ccassure.ico"' in build
+    assert (tmp_path / "build" / "icons" / "ccassure.ico").is_file()
+    spec = (SCRIPT.parents[1] / "ccassure.spec").read_text(encoding="utf-8")
+    assert 'ICONS = ROOT / "build" / "icons"' in spec
+
+
+def section_body(name: str) -> list[str]:
+    code = script_code()
+    start = next(i for i, line in enumerate(code) if line.startswith(f'Section "{name}"'))
+    return code[start : code.index("SectionEnd", start)]
+
+
+@pytest.mark.parametrize("section", ["ccassure", "Uninstall"])
+def test_a_running_app_is_found_before_anything_is_removed(section: str) -> None:
+    """Deleting _internal first and then finding a locked DLL left a half-removed program."""
+    body = section_body(section)
+    check = next(
+        i for i, line in enumerate(body) if line.startswith("!insertmacro STOP_IF_RUNNING")
+    )
+    removal = next(i for i, line in enumerate(body) if line.startswith("RMDir /r"))
+    assert check < removal
+    code = script_code()
+    macro = code[code.index("!macro STOP_IF_RUNNING AGAIN") :]
+    macro = macro[: macro.index("!macroend")]
+    for exe in ("ccassure.exe", "ccassure-gui.exe"):
+        assert any(exe in line and "STOP_IF_LOCKED" in line for line in macro), exe
+    locked = code[code.index("!macro STOP_IF_LOCKED FILE AGAIN") :]
+    locked = locked[: locked.index("!macroend")]
+    assert 'FileOpen $0 "${FILE}" a' in locked and "Abort" in locked

@@ -95,9 +95,29 @@ VIAddVersionKey /LANG=1033 "LegalCopyright" "Copyright ${YEAR} ${PUBLISHER}"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "English"
 
+; A running copy holds its executable open, and Windows refuses to write to it: that is
+; checked before anything is removed, so setup and the uninstaller stop with the installed
+; version still whole (deleting _internal first removed every unlocked file of it).
+!macro STOP_IF_RUNNING AGAIN
+  !insertmacro STOP_IF_LOCKED "$INSTDIR\ccassure.exe" "${AGAIN}"
+  !insertmacro STOP_IF_LOCKED "$INSTDIR\ccassure-gui.exe" "${AGAIN}"
+!macroend
+!macro STOP_IF_LOCKED FILE AGAIN
+  ${If} ${FileExists} "${FILE}"
+    ClearErrors
+    FileOpen $0 "${FILE}" a
+    ${If} ${Errors}
+      MessageBox MB_OK|MB_ICONSTOP "ccassure is running: close it, then ${AGAIN} again." /SD IDOK
+      Abort
+    ${EndIf}
+    FileClose $0
+  ${EndIf}
+!macroend
+
 Section "ccassure" SEC_APP
   SectionIn RO
   SetOutPath "$INSTDIR"
+  !insertmacro STOP_IF_RUNNING "run setup"
   ; An older version's libraries must not mix with this one's: remove them first.
   ${If} ${FileExists} "$INSTDIR\_internal\*.*"
     RMDir /r "$INSTDIR\_internal"
@@ -162,6 +182,7 @@ FunctionEnd
 ; %LOCALAPPDATA%\ccassure (platformdirs) and are never touched here; nor is $INSTDIR removed
 ; recursively, in case /D pointed at a folder that holds other files.
 Section "Uninstall"
+  !insertmacro STOP_IF_RUNNING "uninstall"
   RMDir /r "$INSTDIR\_internal"
   ${If} ${FileExists} "$INSTDIR\_internal\*.*"
     MessageBox MB_OK|MB_ICONSTOP "ccassure is running: close it, then uninstall again." /SD IDOK
