@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ccassure.services.paths import AppPaths, demo_store_path
@@ -42,6 +43,20 @@ def _bench_hooks(window: MainWindow, app: QApplication) -> None:
     window.dashboard_shown.connect(lambda: mark("dashboard"))
 
 
+BUNDLE_VARIABLES = ("QT_PLUGIN_PATH", "QML2_IMPORT_PATH")
+
+
+def forget_bundle_environment(environ: MutableMapping[str, str], frozen: bool) -> None:
+    """The frozen build's start-up points Qt at its own plug-ins through the environment; a
+    program the app starts (xdg-open, the viewer of an attachment) must not inherit that, or
+    a Qt viewer would load our plug-ins. Qt keeps the paths once it has read them."""
+    if not frozen:
+        return
+    QCoreApplication.libraryPaths()
+    for name in BUNDLE_VARIABLES:
+        environ.pop(name, None)
+
+
 def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -49,6 +64,7 @@ def run_gui(paths: AppPaths, demo: bool, store_given: bool) -> int:
     app.setApplicationDisplayName("ccassure")
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland docks match the window to the .desktop
     app.setWindowIcon(app_icon())
+    forget_bundle_environment(os.environ, getattr(sys, "frozen", False))
     UiThreadCollector(app)
     settings = AppSettings(paths.data_dir)
     window = MainWindow(settings, TaskRunner(app), paths.logs / LOG_FILE, paths=paths)

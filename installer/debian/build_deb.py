@@ -20,7 +20,7 @@ APP_ID = "uk.police.ccassure"
 PACKAGE = "ccassure"
 PREFIX = Path("opt/ccassure")
 HERE = Path(__file__).resolve().parent
-SIZE_TARGET_MIB = 150  # as `du -sh` counts
+SIZE_TARGET_MIB = 150  # of file sizes, as `du -sh --apparent-size` counts
 # Build tools in the build venv, not part of what is shipped.
 NOT_SHIPPED = {"pip", "setuptools", "pyinstaller", "pyinstaller-hooks-contrib", "altgraph"}
 LICENCE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.IGNORECASE)
