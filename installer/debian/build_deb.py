@@ -31,8 +31,16 @@ def is_elf(path: Path) -> bool:
         return handle.read(4) == b"\x7fELF"
 
 
+def needed(path: Path) -> set[str]:
+    """The libraries an ELF file names itself (DT_NEEDED), not those they need in turn."""
+    out = subprocess.run(["readelf", "-d", "--wide", str(path)], capture_output=True, text=True)
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out.stdout))
+
+
 def system_libraries(folder: Path) -> tuple[set[Path], set[str]]:
-    """Shared libraries the frozen build loads from the system, and any that are missing."""
+    """Shared libraries the frozen build links to directly from the system (as
+    dpkg-shlibdeps counts: each library's own package brings what it needs), and any that
+    are missing here."""
     internal = folder / "_internal"
     env = dict(os.environ, LD_LIBRARY_PATH=f"{internal}:{internal / 'PySide6/Qt/lib'}")
     found: set[Path] = set()
@@ -40,10 +48,13 @@ def system_libraries(folder: Path) -> tuple[set[Path], set[str]]:
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file() or not is_elf(path):
             continue
+        direct = needed(path)
         out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
         for line in out.stdout.splitlines():
             name, _, where = line.strip().partition(" => ")
             target = where.split(" (")[0].strip()
+            if name not in direct:
+                continue
             if target == "not found":
                 missing.add(name)
             elif target.startswith("/") and not Path(target).resolve().is_relative_to(folder):
