@@ -387,3 +387,17 @@ def test_check_of_an_older_schema_says_it_will_be_upgraded_not_that_it_is_empty(
     assert "schema 0006 is older than" in result.stdout
     assert f"ok: {path} passes (schema 0006)" in result.stdout
     assert "0 assessment versions" not in result.stdout
+
+
+@pytest.mark.parametrize("where", ["file", "under-a-file"])
+def test_self_test_data_dir_that_cannot_hold_a_folder_is_one_clear_line(
+    tmp_path: Path, where: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    data_dir = blocker if where == "file" else blocker / "inside"
+    result = run_cli("self-test", "--data-dir", str(data_dir))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("ccassure: cannot make the self-test's folder in ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "unexpected" not in result.stderr
+    assert blocker.read_text() == "not a folder"

@@ -14,6 +14,7 @@ from ccassure.domain.document import content_hash, parse_document, without_ident
 from ccassure.services.assessments import AssessmentService
 from ccassure.services.context import Context, build_context
 from ccassure.services.demo import build_demo
+from ccassure.services.errors import ServiceError
 from ccassure.services.paths import AppPaths, builtin_resources
 from ccassure.services.stores import check_store
 from ccassure.services.transfer import document_json, import_document
@@ -37,8 +38,12 @@ def work_folder(data_dir: Path | None) -> AbstractContextManager[str]:
     """A new folder inside data_dir, kept afterwards for inspection; else a temporary one."""
     if data_dir is None:
         return tempfile.TemporaryDirectory(prefix="ccassure-self-test-")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return nullcontext(tempfile.mkdtemp(prefix="self-test-", dir=data_dir))
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return nullcontext(tempfile.mkdtemp(prefix="self-test-", dir=data_dir))
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ServiceError(f"cannot make the self-test's folder in {data_dir}: {reason}") from None
 
 
 def self_test(data_dir: Path | None = None) -> Iterator[Check]:
