@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -36,6 +34,7 @@ from ccassure.services.backup_schedule import (
     auto_backups,
 )
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import read_only_table, status_label
 
 if TYPE_CHECKING:
     from ccassure.store.cipher import StoreKey
@@ -138,14 +137,9 @@ class BackupDialog(QDialog):
         keep_label = QLabel("Kee&p:")
         keep_label.setBuddy(self.keep)
         form.addRow(keep_label, self.keep)
-        self.table = QTableWidget(0, len(HEADINGS))
-        self.table.setHorizontalHeaderLabels(HEADINGS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        name(self.table, "Automatic backups", "This store's automatic backups, newest first")
+        self.table = read_only_table(
+            HEADINGS, "Automatic backups", "This store's automatic backups, newest first"
+        )
         table_label = QLabel("Automatic &backups, newest first:")
         table_label.setBuddy(self.table)
         form.addRow(table_label)
@@ -159,10 +153,7 @@ class BackupDialog(QDialog):
         buttons.addWidget(self.restore)
         buttons.addStretch(1)
         form.addRow(buttons)
-        self.status = QLabel("")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        name(self.status, "Status")
+        self.status = status_label("Status")
         form.addRow(self.status)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

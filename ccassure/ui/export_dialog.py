@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -30,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import heading_label, identity_combo, ok_cancel, status_label
 
 if TYPE_CHECKING:
     from ccassure.services.identities import IdentityView
@@ -98,8 +95,6 @@ class ExportDialog(QDialog):
 
     def __init__(self, choices: ExportChoices, folder: Path, parent: QWidget | None = None):
         super().__init__(parent)
-        from ccassure.services.identities import KEY_FILE
-
         self.choices = choices
         self.ask_path: Callable[[QWidget, str, str, str], Path | None] = ask_export_path
         self.confirm_replace: Callable[[QWidget, Path], bool] = ask_replace
@@ -108,9 +103,7 @@ class ExportDialog(QDialog):
         name(self, "Export report", heading)
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        title = QLabel(f"<b>{html.escape(heading)}</b>")
-        title.setWordWrap(True)
-        form.addRow(title)
+        form.addRow(heading_label(heading))
         box = QGroupBox("Format")
         name(box, "Format")
         row = QHBoxLayout(box)
@@ -136,15 +129,11 @@ class ExportDialog(QDialog):
         form.addRow(file_label, file_row)
         self.sign = QCheckBox("Si&gn the PDF")
         form.addRow(self.sign)
-        self.identity = QComboBox()
-        for view in choices.identities:
-            where = "key file" if view.key == KEY_FILE else "OS keyring"
-            self.identity.addItem(f"{view.name} — {view.role} ({where})", view.fingerprint)
+        self.identity, self.key_files = identity_combo(choices.identities)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Approved by your name and role")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_files = {v.fingerprint for v in choices.identities if v.key == KEY_FILE}
         for label, widget, accessible, description in (
             ("&Identity:", self.identity, "Identity", "Who signs: your certificate and key"),
             ("&Reason:", self.reason, "Reason", "Why you sign; left empty: Approved by you"),
@@ -155,21 +144,16 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         name(self.progress, "Export progress", "How much of the report has been written")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        name(self.problem, "Export status", "What the export is doing, or why it cannot")
+        self.problem = status_label("Export status", "What the export is doing, or why it cannot")
         form.addRow(self.progress)
         form.addRow(self.problem)
         form.setRowVisible(self.progress, False)  # shown once an export starts
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.export_button, self.cancel_button = ok_cancel(
+            "E&xport",
+            "Export",
+            "Write the report to the file",
+            "Close; while exporting, stop the export (Esc)",
         )
-        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("E&xport")
-        name(self.export_button, "Export", "Write the report to the file")
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        name(self.cancel_button, "Cancel", "Close; while exporting, stop the export (Esc)")
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.form = form

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ccassure.domain.errors import CcassureError
+from ccassure.ui.dialog_parts import checked_target
 from ccassure.ui.export_dialog import FORMAT_NAMES, ExportChoices, ExportDialog, exported_message
 
 if TYPE_CHECKING:
@@ -59,16 +60,10 @@ class ExportFlow(QObject):
         dialog, context = self.dialog, self.window.context
         if dialog is None or context is None or dialog.running is not None:
             return
-        problem = dialog.problem_found()
-        path = dialog.path()
-        if problem or path is None:
-            dialog.say(problem, assertive=True)
+        path = checked_target(dialog)
+        if path is None:
             return
         force = path.exists()
-        if force and not dialog.confirm_replace(dialog, path):
-            dialog.file.setFocus()
-            dialog.say(f"{path.name} was kept; give another file name.", assertive=True)
-            return
         passphrase = dialog.passphrase.text()
         sign = (
             SignWith(dialog.fingerprint(), lambda _prompt: passphrase, dialog.reason.text())

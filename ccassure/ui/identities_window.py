@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ccassure.services.identities import MIN_PASSPHRASE, NEW_KEY_FILE_PROMPT, IdentityView
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import read_only_table, status_label
 
 if TYPE_CHECKING:
     from ccassure.services.identities import IdentityService
@@ -88,14 +87,9 @@ class IdentitiesDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, len(HEADINGS))
-        self.table.setHorizontalHeaderLabels(HEADINGS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        name(self.table, "Identities", "Known identities, whether trusted, and where keys are")
+        self.table = read_only_table(
+            HEADINGS, "Identities", "Known identities, whether trusted, and where keys are"
+        )
         layout.addWidget(self.table)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -113,10 +107,7 @@ class IdentitiesDialog(QDialog):
             row.addWidget(button)
             self.buttons[key] = button
         layout.addLayout(row)
-        self.status = QLabel("")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        name(self.status, "Status")
+        self.status = status_label("Status")
         layout.addWidget(self.status)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +25,13 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.errors import CcassureError
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import (
+    checked_target,
+    heading_label,
+    identity_combo,
+    ok_cancel,
+    status_label,
+)
 from ccassure.ui.export_dialog import ask_replace
 
 if TYPE_CHECKING:
@@ -82,8 +86,6 @@ class PackDialog(QDialog):
 
     def __init__(self, choices: PackChoices, folder: Path, parent: QWidget | None = None):
         super().__init__(parent)
-        from ccassure.services.identities import KEY_FILE
-
         self.choices = choices
         self.ask_path: Callable[[QWidget, str], Path | None] = ask_package_path
         self.confirm_replace: Callable[[QWidget, Path], bool] = ask_replace
@@ -92,9 +94,7 @@ class PackDialog(QDialog):
         name(self, "Send for review", heading)
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        title = QLabel(f"<b>{html.escape(heading)}</b>")  # seen even with no title bar
-        title.setWordWrap(True)
-        form.addRow(title)
+        form.addRow(heading_label(heading))
         self.file = QLineEdit(str(folder / package_name(choices.title, choices.version)))
         self.browse = QPushButton("&Browse…")
         name(self.browse, "Browse", "Choose the folder and name of the package in a dialog")
@@ -102,10 +102,7 @@ class PackDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
         file_row.addWidget(self.browse)
-        self.identity = QComboBox()
-        for view in choices.identities:
-            where = "key file" if view.key == KEY_FILE else "OS keyring"
-            self.identity.addItem(f"{view.name} — {view.role} ({where})", view.fingerprint)
+        self.identity, self.key_files = identity_combo(choices.identities)
         self.key_passphrase = QLineEdit()
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -117,7 +114,6 @@ class PackDialog(QDialog):
         self.passphrase, self.again = QLineEdit(), QLineEdit()
         for secret in (self.key_passphrase, self.passphrase, self.again):
             secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_files = {v.fingerprint for v in choices.identities if v.key == KEY_FILE}
         rows: tuple[tuple[str, QWidget, str, str], ...] = (
             ("&File:", self.file, "File", "Where the package is written; Browse… opens a dialog"),
             ("&Signed by:", self.identity, "Signed by", "Whose identity signs the package"),
@@ -139,20 +135,15 @@ class PackDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # packing reports no steps: busy until written
         name(self.progress, "Packing", "The package is being written")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        name(self.status, "Package status", "What packing is doing, or why it cannot")
+        self.status = status_label("Package status", "What packing is doing, or why it cannot")
         form.addRow(self.progress)
         form.addRow(self.status)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.pack_button, self.cancel_button = ok_cancel(
+            "Pa&ck",
+            "Pack",
+            "Write the signed package to the file",
+            "Close without writing a package",
         )
-        self.pack_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.pack_button.setText("Pa&ck")
-        name(self.pack_button, "Pack", "Write the signed package to the file")
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        name(self.cancel_button, "Cancel", "Close without writing a package")
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.form = form
@@ -280,14 +271,8 @@ class PackFlow(QObject):
         dialog, context = self.dialog, self.window.context
         if dialog is None or context is None or dialog.running:
             return
-        problem = dialog.problem_found()
-        path = dialog.path()
-        if problem or path is None:
-            dialog.say(problem, assertive=True)
-            return
-        if path.exists() and not dialog.confirm_replace(dialog, path):
-            dialog.file.setFocus()
-            dialog.say(f"{path.name} was kept; give another file name.", assertive=True)
+        path = checked_target(dialog)
+        if path is None:
             return
         ident, fingerprint, note = self.assessment_id, dialog.fingerprint(), dialog.note
         key_passphrase, passphrase = dialog.key_passphrase.text(), dialog.package_passphrase()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from ccassure.domain.decisions import Decision
 from ccassure.domain.signoff import NEEDS_COMMENTS, OpenRole
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import heading_label, identity_combo
 
 if TYPE_CHECKING:
     from ccassure.services.identities import IdentityView
@@ -62,20 +62,13 @@ class SignoffDialog(QDialog):
 
     def __init__(self, choices: SignoffChoices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ccassure.services.identities import KEY_FILE
-
         self.choices = choices
         heading = f"Sign off {choices.title}, version {choices.version}"
         self.setWindowTitle(heading)
         name(self, "Sign off", heading)
         form = QFormLayout(self)
-        title = QLabel(f"<b>{html.escape(heading)}</b>")  # seen even with no title bar
-        title.setWordWrap(True)
-        form.addRow(title)
-        self.identity = QComboBox()
-        for view in choices.identities:
-            where = "key file" if view.key == KEY_FILE else "OS keyring"
-            self.identity.addItem(f"{view.name} — {view.role} ({where})", view.fingerprint)
+        form.addRow(heading_label(heading))
+        self.identity, self.key_files = identity_combo(choices.identities)
         self.role = QComboBox()
         for role in choices.roles:
             self.role.addItem(role.label if role.required else f"{role.label} (optional)", role)
@@ -92,7 +85,6 @@ class SignoffDialog(QDialog):
         self.comments.setTabChangesFocus(True)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_files = {v.fingerprint for v in choices.identities if v.key == KEY_FILE}
         rows = (
             ("&Identity:", self.identity, "Identity", "Who signs: your certificate and key"),
             ("&Role:", self.role, "Role", "The template's role you sign in (not yet signed)"),
