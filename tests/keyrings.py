@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
@@ -37,13 +38,22 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError("not found")
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
+@contextmanager
+def memory_keyring_in_use() -> Iterator[MemoryKeyring]:
+    """A fresh in-memory keyring for as long as the block runs; the one before comes back."""
     before = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    with memory_keyring_in_use() as backend:
+        yield backend
 
 
 def run_under_secret_service(

@@ -34,7 +34,7 @@ from ccassure.services.package_contents import BASE, DOCUMENT, read_document
 from ccassure.signing.identity import create_identity
 from ccassure.signing.package_crypto import seal_package, sign_manifest
 from ccassure.signing.records import sign_record
-from tests.keyrings import MemoryKeyring
+from tests.keyrings import MemoryKeyring, memory_keyring_in_use
 from tests.package_helpers import PACKAGE_PASS, laptop, no_ask, person, store_bytes
 from tests.signoff_helpers import in_review
 
@@ -62,37 +62,31 @@ class Sent:
 
 @pytest.fixture(scope="module")
 def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
-    import keyring
-
-    from tests.keyrings import MemoryKeyring as Memory
-
-    before = keyring.get_keyring()
-    keyring.set_keyring(Memory())
     folder = tmp_path_factory.mktemp("officer")
-    officer = laptop(folder)
-    try:
-        me = person(officer, "Olu Officer", "Information Assurance Officer")
-        assessment = in_review(officer)
-        first, second = folder / "first.ccpack", folder / "second.ccpack"
-        officer.packages.pack(assessment, first, identity=me.fingerprint, ask=no_ask)
-        officer.packages.pack(assessment, second, identity=me.fingerprint, ask=no_ask)
-        plain = second.read_bytes()  # carries base.json: the first package's document
-        package = read_package(plain)
-        assert {BASE, DOCUMENT} <= set(package.files)
-        certificate = folder / "officer.pem"
-        officer.identities.export_certificate(certificate, me.fingerprint)
-        yield Sent(
-            plain,
-            seal_package(plain, PACKAGE_PASS, n=2**14, r=1, p=1),
-            package.manifest,
-            package.files,
-            package.certificate_pem,
-            officer.identities.private_key(me.fingerprint, no_ask),
-            certificate,
-        )
-    finally:
-        officer.close()
-        keyring.set_keyring(before)
+    with memory_keyring_in_use():
+        officer = laptop(folder)
+        try:
+            me = person(officer, "Olu Officer", "Information Assurance Officer")
+            assessment = in_review(officer)
+            first, second = folder / "first.ccpack", folder / "second.ccpack"
+            officer.packages.pack(assessment, first, identity=me.fingerprint, ask=no_ask)
+            officer.packages.pack(assessment, second, identity=me.fingerprint, ask=no_ask)
+            plain = second.read_bytes()  # carries base.json: the first package's document
+            package = read_package(plain)
+            assert {BASE, DOCUMENT} <= set(package.files)
+            certificate = folder / "officer.pem"
+            officer.identities.export_certificate(certificate, me.fingerprint)
+            yield Sent(
+                plain,
+                seal_package(plain, PACKAGE_PASS, n=2**14, r=1, p=1),
+                package.manifest,
+                package.files,
+                package.certificate_pem,
+                officer.identities.private_key(me.fingerprint, no_ask),
+                certificate,
+            )
+        finally:
+            officer.close()
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 
 from ccassure.services.context import Context
 from ccassure.services.errors import ServiceError
-from tests.keyrings import MemoryKeyring
+from tests.keyrings import MemoryKeyring, memory_keyring_in_use
 from tests.package_helpers import PACKAGE_PASS, laptop, no_ask, person, store_bytes
 from tests.signoff_helpers import in_review
 
@@ -18,28 +18,22 @@ from tests.signoff_helpers import in_review
 @pytest.fixture(scope="module")
 def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, str]]:
     """A plain and an encrypted package from an officer's store, and the sender's certificate."""
-    import keyring
-
-    from tests.keyrings import MemoryKeyring as Memory
-
-    before = keyring.get_keyring()
-    keyring.set_keyring(Memory())
     folder = tmp_path_factory.mktemp("officer")
-    officer = laptop(folder)
-    try:
-        me = person(officer, "Olu Officer", "Information Assurance Officer")
-        assessment = in_review(officer)
-        plain, sealed = folder / "plain.ccpack", folder / "sealed.ccpack"
-        officer.packages.pack(assessment, plain, identity=me.fingerprint, ask=no_ask)
-        officer.packages.pack(
-            assessment, sealed, identity=me.fingerprint, passphrase=PACKAGE_PASS, ask=no_ask
-        )
-        certificate = folder / "officer.pem"
-        officer.identities.export_certificate(certificate, me.fingerprint)
-        yield plain, sealed, str(certificate)
-    finally:
-        officer.close()
-        keyring.set_keyring(before)
+    with memory_keyring_in_use():
+        officer = laptop(folder)
+        try:
+            me = person(officer, "Olu Officer", "Information Assurance Officer")
+            assessment = in_review(officer)
+            plain, sealed = folder / "plain.ccpack", folder / "sealed.ccpack"
+            officer.packages.pack(assessment, plain, identity=me.fingerprint, ask=no_ask)
+            officer.packages.pack(
+                assessment, sealed, identity=me.fingerprint, passphrase=PACKAGE_PASS, ask=no_ask
+            )
+            certificate = folder / "officer.pem"
+            officer.identities.export_certificate(certificate, me.fingerprint)
+            yield plain, sealed, str(certificate)
+        finally:
+            officer.close()
 
 
 @pytest.fixture
