@@ -22,6 +22,7 @@ from ccassure.store.errors import StoreError
 from ccassure.store.sqlite_file import HEAD
 from ccassure.store.store import Store
 from tests.conftest import ROOT, run_cli
+from tests.spoiled_stores import newer, not_a_store, scribble, truncate
 
 DRAFTS = (4, 5)  # draft versions in the demo store: changing them breaks no seal
 
@@ -151,17 +152,13 @@ def _remove_a_version(path: Path) -> None:
     db.close()
 
 
-def _truncate(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-
-
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
         (_edit_response, "differs from the store's"),
         (_edit_schema_revision, f"its schema is 0005, the store's {HEAD}"),
         (_remove_a_version, f"match the store: assessment {DRAFTS[1]} "),
-        (_truncate, "cannot be read back"),
+        (truncate, "cannot be read back"),
     ],
 )
 def test_reading_back_finds_a_copy_that_is_not_the_store(
@@ -200,30 +197,13 @@ def test_backup_command_reports_the_reading_back(store: Path, tmp_path: Path) ->
     )
 
 
-def _scribble(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[4096 * 3 : 4096 * 3 + 600] = b"\xff" * 600  # over a table page
-    path.write_bytes(bytes(data))
-
-
-def _not_a_store(path: Path) -> None:
-    path.write_text("name,value\nthis,is a csv file\n", "utf-8")
-
-
-def _newer(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("UPDATE alembic_version SET version_num = 'ffff'")
-    db.commit()
-    db.close()
-
-
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
-        (_scribble, "cannot restore"),
-        (_truncate, "cannot restore"),
-        (_not_a_store, "not a ccassure store"),
-        (_newer, "newer version"),
+        (scribble, "cannot restore"),
+        (truncate, "cannot restore"),
+        (not_a_store, "not a ccassure store"),
+        (newer, "newer version"),
     ],
 )
 def test_restore_from_a_bad_backup_is_refused_and_changes_nothing(

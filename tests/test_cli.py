@@ -14,6 +14,7 @@ import pytest
 
 from ccassure.domain.document import without_identity
 from tests.conftest import ROOT, run_cli
+from tests.spoiled_stores import newer, not_a_store, scribble, truncate
 
 KINDS = {"dpia", "eia", "accessibility", "environmental"}
 
@@ -164,25 +165,9 @@ def test_check_passes_on_the_demo_store(store: Path) -> None:
     assert report["ok"] and report["counts"]["issue"] >= 25
 
 
-def _truncated(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def _not_a_store(path: Path) -> None:
-    path.write_text("name,value\nthis,is a csv file\n", "utf-8")
-
-
-def _newer(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("UPDATE alembic_version SET version_num = 'ffff'")
-    db.commit()
-    db.close()
-
-
 @pytest.mark.parametrize(
     ("spoil", "message"),
-    [(_truncated, "damaged"), (_not_a_store, "not a ccassure store"), (_newer, "newer version")],
+    [(truncate, "damaged"), (not_a_store, "not a ccassure store"), (newer, "newer version")],
 )
 def test_check_refuses_bad_stores_with_one_line_and_no_change(
     store: Path, spoil: Any, message: str
@@ -233,7 +218,7 @@ def test_backup_and_restore(store: Path, tmp_path: Path) -> None:
 def test_restore_over_a_damaged_store_sets_it_aside(store: Path, tmp_path: Path) -> None:
     backup = tmp_path / "backup.db"
     assert cli(store, "backup", str(backup)).returncode == 0
-    _truncated(store)
+    truncate(store)
     damaged = store.read_bytes()
     assert cli(store, "restore", str(backup)).returncode == 0
     assert cli(store, "check").returncode == 0
@@ -306,10 +291,7 @@ def test_self_test_without_a_data_dir_leaves_nothing_behind(
 
 
 def test_backup_of_a_damaged_store_is_refused(store: Path, tmp_path: Path) -> None:
-    data = bytearray(store.read_bytes())
-    page = 4096
-    data[page * 3 : page * 3 + 600] = b"\xff" * 600  # scribble over a table page
-    store.write_bytes(bytes(data))
+    scribble(store)
     backup = tmp_path / "b.db"
     result = cli(store, "backup", str(backup))
     one_line_error(result, "damaged")
@@ -324,7 +306,7 @@ def test_restore_never_moves_a_folder_or_a_newer_store(store: Path, tmp_path: Pa
     (folder / "thesis.txt").write_text("years of work", "utf-8")
     one_line_error(run_cli("--store", str(folder), "restore", str(backup)), "will not restore")
     assert (folder / "thesis.txt").read_text("utf-8") == "years of work"
-    _newer(store)
+    newer(store)
     before = digest(store)
     one_line_error(cli(store, "restore", str(backup)), "will not restore")
     assert digest(store) == before
