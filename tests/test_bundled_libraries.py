@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.installer_scripts import installer_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-libraries = load(ROOT / "installer" / "bundled_libraries.py")
+libraries = installer_script("bundled_libraries.py")
 DYNLOAD = "/usr/lib/python3.11/lib-dynload"
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import shutil
 import stat
 import subprocess
 import tarfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PySide6.QtWidgets import QApplication
+
+from tests.installer_scripts import installer_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -22,14 +22,6 @@ pytestmark = pytest.mark.skipif(
     not (shutil.which("dpkg-deb") and shutil.which("desktop-file-validate")),
     reason="dpkg-deb and desktop-file-validate needed (./dev test installs desktop-file-utils)",
 )
-
-
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +36,10 @@ def deb(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Path:
     library.write_bytes(b"not really a library")
     library.chmod(0o755)  # as wheels ship them; Debian wants shared libraries 0644
     icons = folder / "icons"
-    load(ROOT / "installer" / "make_icons.py").make_icons(
+    installer_script("make_icons.py").make_icons(
         ROOT / "resources" / "icons" / "ccassure.svg", icons
     )
-    builder = load(ROOT / "installer" / "debian" / "build_deb.py")
+    builder = installer_script("debian/build_deb.py")
     built: Path = builder.build_deb(frozen, icons, folder, "9.8.7")
     return built
 

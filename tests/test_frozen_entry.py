@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from tests.installer_scripts import installer_script
+
 ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = "/opt/ccassure/_internal"
-
-
-def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "ccassure_main", ROOT / "installer" / "ccassure_main.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 pytestmark = pytest.mark.skipif(
@@ -32,7 +22,7 @@ def test_the_bundle_folder_is_not_passed_on_when_there_was_no_path_before() -> N
     # PyInstaller's bootloader sets LD_LIBRARY_PATH to _internal (which holds libQt6*.so.6)
     # and saves no _ORIG when the variable was unset.
     environ = {"LD_LIBRARY_PATH": INTERNAL, "HOME": "/home/u"}
-    load().restore_library_path(environ, frozen=True)
+    installer_script("ccassure_main.py").restore_library_path(environ, frozen=True)
     assert environ == {"HOME": "/home/u"}
 
 
@@ -41,13 +31,13 @@ def test_the_users_own_library_path_is_given_back() -> None:
         "LD_LIBRARY_PATH": f"{INTERNAL}:/usr/local/lib",
         "LD_LIBRARY_PATH_ORIG": "/usr/local/lib",
     }
-    load().restore_library_path(environ, frozen=True)
+    installer_script("ccassure_main.py").restore_library_path(environ, frozen=True)
     assert environ == {"LD_LIBRARY_PATH": "/usr/local/lib"}
 
 
 def test_running_from_source_changes_nothing() -> None:
     environ = {"LD_LIBRARY_PATH": "/usr/local/lib"}
-    load().restore_library_path(environ, frozen=False)
+    installer_script("ccassure_main.py").restore_library_path(environ, frozen=False)
     assert environ == {"LD_LIBRARY_PATH": "/usr/local/lib"}
 
 
@@ -55,16 +45,6 @@ def test_the_entry_point_restores_the_path_before_anything_else_is_imported() ->
     source = (ROOT / "installer" / "ccassure_main.py").read_text(encoding="utf-8")
     body = source[source.index('if __name__ == "__main__":') :]
     assert body.index("restore_library_path(os.environ") < body.index("from ccassure.cli import")
-
-
-def load_gui() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "ccassure_gui", ROOT / "installer" / "ccassure_gui.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(
@@ -80,7 +60,7 @@ def load_gui() -> ModuleType:
 def test_the_windowed_twin_accepts_the_global_options(argv: list[str]) -> None:
     from ccassure.cli import build_parser
 
-    args = build_parser().parse_args(load_gui().gui_command(argv))
+    args = build_parser().parse_args(installer_script("ccassure_gui.py").gui_command(argv))
     assert args.command == "gui"
     assert args.demo == ("--demo" in argv)
     for option, name in (("--data-dir", "data_dir"), ("--store", "store")):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PIL import Image
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ccassure.services.paths import builtin_resources
 from ccassure.ui.app_icon import DESKTOP_FILE_NAME, app_icon
+from tests.installer_scripts import installer_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "installer" / "make_icons.py"
@@ -23,19 +22,11 @@ MASTER = builtin_resources() / "icons" / "ccassure.svg"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_icons", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def made(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     """qapp first, or make_icons would start a bare QGuiApplication that widgets cannot use."""
     out = tmp_path_factory.mktemp("icons")
-    return out, load_script().make_icons(MASTER, out)
+    return out, installer_script("make_icons.py").make_icons(MASTER, out)
 
 
 def test_every_hicolor_size_is_square_with_a_transparent_corner_and_an_opaque_centre(
