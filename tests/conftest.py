@@ -6,6 +6,7 @@ import gc
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -141,3 +142,22 @@ def _collect_on_the_main_thread_only() -> Iterator[None]:
 def _collect_after_each_test() -> Iterator[None]:
     yield
     gc.collect()
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder that refuses new files (for root, whose permissions nothing refuses: /sys)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for candidate in (folder, Path("/sys")):
+        try:
+            handle, probe = tempfile.mkstemp(dir=candidate)
+        except PermissionError:
+            yield candidate
+            folder.chmod(0o755)
+            return
+        os.close(handle)
+        os.unlink(probe)
+    folder.chmod(0o755)
+    pytest.skip("no folder here refuses new files")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -191,25 +188,6 @@ def test_replacing_a_file_asks_first_and_no_keeps_it(  # type: ignore[no-untyped
     qtbot.waitUntil(lambda: _dialog(window) is None, timeout=30_000)
     assert len(questions) == 2
     assert b'"title"' in target.read_bytes() and "as JSON" in window.status_area.label.text()
-
-
-@pytest.fixture
-def unwritable_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder that refuses new files (for root, whose permissions nothing refuses: /sys)."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    for candidate in (folder, Path("/sys")):
-        try:
-            handle, probe = tempfile.mkstemp(dir=candidate)
-        except PermissionError:
-            yield candidate
-            folder.chmod(0o755)
-            return
-        os.close(handle)
-        os.unlink(probe)
-    folder.chmod(0o755)
-    pytest.skip("no folder here refuses new files")
 
 
 def test_a_failure_is_said_in_one_line_and_leaves_no_file(  # type: ignore[no-untyped-def]

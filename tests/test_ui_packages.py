@@ -295,3 +295,23 @@ def test_a_refused_package_is_one_readable_message_and_changes_nothing(  # type:
     window.runner.wait()
     assert file_bytes(officer.store.path) == before
     assert visible(window, PackagePreviewDialog) is None
+
+
+def test_a_package_that_cannot_be_written_is_said_and_the_file_gets_focus(  # type: ignore[no-untyped-def]
+    qtbot, laptops: Laptops, unwritable_folder: Path
+) -> None:
+    window = laptops.window
+    show(qtbot, window, DPIA_IN_REVIEW)
+    qtbot.keyClick(window.assessment.view, Qt.Key.Key_R, CTRL_SHIFT)
+    dialog = wait_for(qtbot, window, PackDialog)
+    assert isinstance(dialog, PackDialog)
+    target = unwritable_folder / "for the DPO.ccpack"
+    retype(qtbot, Qt.Key.Key_F, str(target))
+    alt(qtbot, Qt.Key.Key_C)  # Pack
+    qtbot.waitUntil(lambda: "No package written" in dialog.status.text(), timeout=30_000)
+    message = dialog.status.text()
+    assert message.startswith(f"No package written: {unwritable_folder}")
+    assert window.status_area.label.text() == message and "\n" not in message
+    assert dialog.isVisible() and not dialog.running and dialog.pack_button.isEnabled()
+    assert QApplication.focusWidget() is dialog.file and dialog.file.selectedText() == str(target)
+    assert not target.exists()

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ccassure.domain.errors import CcassureError
 from ccassure.ui.a11y import name
 
 if TYPE_CHECKING:
     from ccassure.services.identities import IdentityView
+    from ccassure.ui.main_window import MainWindow
 
 
 def heading_label(heading: str) -> QLabel:
@@ -104,3 +106,25 @@ def checked_target(dialog: WritesAFile) -> Path | None:
         dialog.say(f"{path.name} was kept; give another file name.", assertive=True)
         return None
     return path
+
+
+class Says(Protocol):
+    def say(self, message: str, assertive: bool = False) -> None: ...
+
+
+def known_failure(
+    window: MainWindow, dialog: Says | None, error: BaseException
+) -> CcassureError | None:
+    """A dialog's task failed (the dialog is already usable again): an unexpected error, or
+    one with no dialog left to say it in, is reported by the window (None); a known one is
+    returned for the dialog to explain."""
+    if dialog is None or not isinstance(error, CcassureError):
+        window.report(error)
+        return None
+    return error
+
+
+def say_in_both(window: MainWindow, dialog: Says, message: str) -> None:
+    """Said in the dialog (assertively: something went wrong) and in the window's status."""
+    dialog.say(message, assertive=True)
+    window.say(message)

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from ccassure.domain.errors import CcassureError
-from ccassure.ui.dialog_parts import checked_target
+from ccassure.ui.dialog_parts import checked_target, known_failure, say_in_both
 from ccassure.ui.export_dialog import FORMAT_NAMES, ExportChoices, ExportDialog, exported_message
 
 if TYPE_CHECKING:
@@ -111,16 +110,14 @@ class ExportFlow(QObject):
 
     def _failed(self, error: BaseException) -> None:
         dialog = self.dialog
-        if dialog is None or not dialog.isVisible() or not isinstance(error, CcassureError):
-            if dialog is not None:
-                dialog.busy(None)
-            self.window.report(error)
+        if dialog is not None:
+            dialog.busy(None)
+        shown = dialog if dialog is not None and dialog.isVisible() else None
+        known = known_failure(self.window, shown, error)
+        if dialog is None or known is None:
             return
-        dialog.busy(None)
-        message = f"Not exported: {error}"
-        dialog.say(message, assertive=True)
-        self.window.say(message)
-        focus = dialog.passphrase if error.kind == "passphrase" else dialog.file
+        say_in_both(self.window, dialog, f"Not exported: {known}")
+        focus = dialog.passphrase if known.kind == "passphrase" else dialog.file
         focus.setFocus()
         focus.selectAll()  # typing replaces what was wrong
 

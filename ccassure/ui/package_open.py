@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ccassure.domain.errors import CcassureError
 from ccassure.ui.a11y import announce, name
+from ccassure.ui.dialog_parts import known_failure, say_in_both
 from ccassure.ui.package_send import PACKAGE_FILTER
 
 if TYPE_CHECKING:
@@ -207,15 +208,12 @@ class OpenPackageFlow(QObject):
 
     def _failed(self, error: BaseException) -> None:
         dialog = self.dialog
-        if dialog is None or not isinstance(error, CcassureError):
-            if dialog is not None:
-                dialog.busy(False)
-            self.window.report(error)
+        if dialog is not None:
+            dialog.busy(False)
+        known = known_failure(self.window, dialog, error)
+        if dialog is None or known is None:
             return
-        dialog.busy(False)
-        message = nothing_changed(f"Not applied: {error}")
-        dialog.say(message, assertive=True)
-        self.window.say(message)
+        say_in_both(self.window, dialog, nothing_changed(f"Not applied: {known}"))
         dialog.apply_button.setFocus()
 
 

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ccassure.domain.errors import CcassureError
 from ccassure.ui.a11y import announce, name
 from ccassure.ui.dialog_parts import (
     checked_target,
     heading_label,
     identity_combo,
+    known_failure,
     ok_cancel,
+    say_in_both,
     status_label,
 )
 from ccassure.ui.export_dialog import ask_replace
@@ -303,16 +304,13 @@ class PackFlow(QObject):
 
     def _failed(self, error: BaseException) -> None:
         dialog = self.dialog
-        if dialog is None or not isinstance(error, CcassureError):
-            if dialog is not None:
-                dialog.busy(False)
-            self.window.report(error)
+        if dialog is not None:
+            dialog.busy(False)
+        known = known_failure(self.window, dialog, error)
+        if dialog is None or known is None:
             return
-        dialog.busy(False)
-        message = f"No package written: {error}"
-        dialog.say(message, assertive=True)
-        self.window.say(message)
-        wrong_key = error.kind == "passphrase" and dialog.key_passphrase.isVisible()
+        say_in_both(self.window, dialog, f"No package written: {known}")
+        wrong_key = known.kind == "passphrase" and dialog.key_passphrase.isVisible()
         focus = dialog.key_passphrase if wrong_key else dialog.file
         focus.setFocus()
         focus.selectAll()
