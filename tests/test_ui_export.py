@@ -19,7 +19,7 @@ from ccassure.ui.report_preview import ReportPreview
 from tests.pdf_reading import flat, page_texts
 from tests.signoff_helpers import PASS, signer
 from tests.test_identities import PlaintextishKeyring
-from tests.ui_helpers import accessible_name, focusable, tab_cycle
+from tests.ui_helpers import accessible_name, focusable, show_assessment, tab_cycle
 
 pytestmark = pytest.mark.slow
 DPIA_APPROVED = 1  # the demo's core C&C DPIA
@@ -39,14 +39,7 @@ def _dialog(window: MainWindow) -> ExportDialog | None:
 
 def open_export(qtbot, window: MainWindow, assessment_id: int = DPIA_APPROVED) -> ExportDialog:  # type: ignore[no-untyped-def]
     """Open the assessment, then Ctrl+Shift+E from its page."""
-    window.open_assessment(assessment_id)
-    qtbot.waitUntil(
-        lambda: (
-            window.pages.currentWidget() is window.assessment
-            and window.assessment.assessment_id == assessment_id
-        ),
-        timeout=10_000,
-    )
+    show_assessment(qtbot, window, assessment_id)
     qtbot.keyClick(window.assessment.view, Qt.Key.Key_E, CTRL_SHIFT)
     qtbot.waitUntil(lambda: _dialog(window) is not None, timeout=10_000)
     dialog = _dialog(window)

@@ -22,7 +22,7 @@ from tests.keyrings import MemoryKeyring
 from tests.package_helpers import PACKAGE_PASS, file_bytes, laptop, no_ask, person, trust
 from tests.test_ui_signoff import _mnemonics
 from tests.test_ui_walk import clashes
-from tests.ui_helpers import accessible_name, focusable, tab_cycle
+from tests.ui_helpers import accessible_name, focusable, show_assessment, tab_cycle
 
 pytestmark = pytest.mark.slow
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -90,16 +90,7 @@ def all_named_and_reachable(qtbot, dialog: QWidget, start: QWidget) -> None:  # 
 
 
 def show(qtbot, window: MainWindow, assessment_id: int) -> None:  # type: ignore[no-untyped-def]
-    window.open_assessment(assessment_id)
-    qtbot.waitUntil(
-        lambda: (
-            window.pages.currentWidget() is window.assessment
-            and window.assessment.assessment_id == assessment_id
-        ),
-        timeout=10_000,
-    )
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    show_assessment(qtbot, window, assessment_id, activate=True)
 
 
 def test_send_for_review_by_keyboard_writes_a_package_another_store_reads(  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from ccassure.ui.main_window import MainWindow
 from ccassure.ui.signoff_dialog import SignoffDialog
 from tests.keyrings import MemoryKeyring
 from tests.signoff_helpers import signer
-from tests.ui_helpers import accessible_name, focusable, tab_cycle
+from tests.ui_helpers import accessible_name, focusable, show_assessment, tab_cycle
 
 DPIA_IN_REVIEW = 2  # the demo's LifeX DPIA
 DPIA_APPROVED = 1
@@ -28,14 +28,7 @@ def _context(window: MainWindow) -> Context:
 
 
 def _open(qtbot, window: MainWindow, assessment_id: int) -> None:  # type: ignore[no-untyped-def]
-    window.open_assessment(assessment_id)
-    qtbot.waitUntil(
-        lambda: (
-            window.pages.currentWidget() is window.assessment
-            and window.assessment.assessment_id == assessment_id
-        ),
-        timeout=10_000,
-    )
+    show_assessment(qtbot, window, assessment_id)
 
 
 def _dialog(window: MainWindow) -> SignoffDialog | None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from ccassure.services.context import Context
 from ccassure.ui.main_window import MainWindow
 from tests.test_ui_walk import clashes
-from tests.ui_helpers import accessible_name
+from tests.ui_helpers import accessible_name, show_assessment
 
 pytestmark = pytest.mark.slow
 ALT = Qt.KeyboardModifier.AltModifier
@@ -23,17 +23,7 @@ def _context(window: MainWindow) -> Context:
 
 
 def _open(qtbot, window: MainWindow, assessment_id: int) -> None:  # type: ignore[no-untyped-def]
-    window.open_assessment(assessment_id)
-    qtbot.waitUntil(
-        lambda: (
-            window.pages.currentWidget() is window.assessment
-            and window.assessment.assessment_id == assessment_id
-        ),
-        timeout=10_000,
-    )
-    window.activateWindow()  # offscreen has no window manager to activate it
-    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
-    QApplication.processEvents()
+    show_assessment(qtbot, window, assessment_id, activate=True)
 
 
 def _offered(window: MainWindow) -> list[str]:

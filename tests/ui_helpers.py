@@ -46,3 +46,20 @@ def tab_cycle(qtbot: object, start: QWidget, limit: int = 400) -> list[QWidget]:
         assert following is not current, f"Tab is trapped in {current!r}"
         current = following
     raise AssertionError("Tab never came back to the first control")
+
+
+def show_assessment(qtbot, window, assessment_id: int, activate: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Open an assessment version's page and wait until it is the one shown; with activate,
+    make the window active too (offscreen has no window manager to do it)."""
+    window.open_assessment(assessment_id)
+    qtbot.waitUntil(
+        lambda: (
+            window.pages.currentWidget() is window.assessment
+            and window.assessment.assessment_id == assessment_id
+        ),
+        timeout=10_000,
+    )
+    if activate:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+        QApplication.processEvents()
